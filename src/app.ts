@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { Application, TurnState } from "@microsoft/teams-ai";
+import type { TeamsAdapter } from "@microsoft/teams-ai";
+import { ActivityTypes } from "botbuilder";
+import type { Storage, TurnContext } from "botbuilder";
+import { DialogSet } from "botbuilder-dialogs";
+import { Verb, GLOBAL_VERBS } from "../cards/verbs";
+import { firstLoginGuideCard, helpCard, welcomeCard } from "../cards/render";
+import { DialogId } from "../dialogs/ids";
+import { ResetPasswordDialog } from "../dialogs/reset-password-dialog";
+import { HandoffDialog } from "../dialogs/handoff-dialog";
+import type { HelpdeskContact } from "../dialogs/handoff-dialog";
+import { INTENT_PATTERNS } from "./intents";
+import type { Intent } from "./intents";
+import type { Logger } from "./logger";
+import { bindTurnLog, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
+import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
+
+/** What the router needs; it holds no business rules of its own. */
+export interface AppDependencies {
+  adapter: TeamsAdapter;
+  storage: Storage;
+  logger: Logger;
+  botAppId?: string;
+  helpdesk: HelpdeskContact;
+}
+
+/** Said to unknown text, above the help card. */
+export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here's what I can help with:";
+/** Said when a card button belongs to a journey that is no longer in progress. */
+export const STALE_CARD = "That button belongs to a conversation that has finished. Here's what I can help with now:";
+/** Said to "cancel" when nothing is in progress. */
+export const NOTHING_TO_CANCEL = "There's nothing to cancel. Here's what I can help with:";
+/** Said to anyone when something fails inside the bot. */
+export const TURN_ERROR =
+  "Sorry, something went wrong on my side and I couldn't finish that. Please try again, or type **talk to a person**.";
+
+/** Builds the teams-ai application: routes for installs, card verbs and text intents, and the dialog runner. */
+export function createApp(deps: AppDependencies): Application<HelpdeskTurnState> {
+  const app = new Application<HelpdeskTurnState>({
+    adapter: deps.adapter,
+    botAppId: deps.botAppId ?? "",
+    storage: deps.storage,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    turnStateFactory: () => new TurnState<HelpdeskConversationState>(),
+  });
+
+  const dialogs = new DialogSet(new DialogStateAccessor());
+  dialogs.add(new ResetPasswordDialog());
+  dialogs.add(new HandoffDialog(deps.helpdesk));
+
+  const begin = async (context: TurnContext, dialogId: string): Promise<void> => {
+    await (await dialogs.createContext(context)).beginDialog(dialogId);
+  };
+  const showHelp = async (context: TurnContext, text?: string): Promise<void> => {
+    await context.sendActivity({ text, attachments: [helpCard({ title: "I can help you with:" })] });
+  };
+
+  const intentHandlers: Record<Intent, (context: TurnContext) => Promise<void>> = {
+    reset: (context) => begin(context, DialogId.ResetPassword),
+    firstLogin: async (context) => void (await context.sendActivity({ attachments: [firstLoginGuideCard()] })),
+    handoff: (context) => begin(context, DialogId.Handoff),
+    help: (context) => showHelp(context),
+    cancel: (context) => showHelp(context, NOTHING_TO_CANCEL),
+  };
+  const verbHandlers: Record<Verb, (context: TurnContext) => Promise<void>> = {
+    [Verb.StartReset]: intentHandlers.reset,
+    [Verb.StartFirstLogin]: intentHandlers.firstLogin,
+    [Verb.StartHandoff]: intentHandlers.handoff,
+    [Verb.ShowHelp]: intentHandlers.help,
+  };
+
+  app.turn("beforeTurn", (context, state) => {
+    bindTurnState(context, state);
+    const log = deps.logger.child({ turnId: context.activity.id ?? randomUUID() });
+    bindTurnLog(context, log);
+    // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
+    log.debug({ type: context.activity.type, channelId: context.activity.channelId, verb: verbOf(context) }, "turn");
+    return Promise.resolve(true);
+  });
+
+  app.conversationUpdate("membersAdded", async (context) => {
+    if (shouldWelcome(context)) {
+      const name = context.activity.from?.name?.trim().split(/\s+/)[0];
+      await context.sendActivity({ attachments: [welcomeCard({ greeting: name ? `Hello ${name}.` : "Hello." })] });
+    }
+  });
+
+  // A journey in progress gets every message first, except a button that starts another journey.
+  app.activity(
+    (context) => Promise.resolve(context.activity.type === (ActivityTypes.Message as string) && !isGlobalVerb(context) && hasActiveDialog(turnStateOf(context))),
+    async (context) => {
+      const dc = await dialogs.createContext(context);
+      await dc.continueDialog();
+    },
+  );
+
+  // A start button replaces whatever journey was in progress.
+  for (const [verb, handler] of Object.entries(verbHandlers)) {
+    app.adaptiveCards.actionSubmit(verb, async (context) => {
+      await (await dialogs.createContext(context)).cancelAllDialogs();
+      await handler(context);
+    });
+  }
+  for (const { intent, pattern } of INTENT_PATTERNS) {
+    app.message(pattern, (context) => intentHandlers[intent](context));
+  }
+  app.activity(ActivityTypes.Message, (context) => showHelp(context, context.activity.text ? NOT_UNDERSTOOD : STALE_CARD));
+
+  app.error(async (context, error) => {
+    turnLogOf(context, deps.logger.child({ turnId: context.activity.id })).error({ err: { name: error.name, message: error.message, stack: error.stack } }, "turn failed");
+    await context.sendActivity(TURN_ERROR);
+  });
+
+  return app;
+}
+
+/** The card verb of a submit, if any (verbs are constants, safe to log). */
+function verbOf(context: TurnContext): string | undefined {
+  const value: unknown = context.activity.value;
+  if (typeof value !== "object" || value === null) return undefined;
+  const verb = (value as { verb?: unknown }).verb;
+  return typeof verb === "string" && verb.length <= 64 ? verb : undefined;
+}
+
+function isGlobalVerb(context: TurnContext): boolean {
+  return GLOBAL_VERBS.has(verbOf(context) ?? "");
+}
+
+/** Welcome people in a personal chat; in a team or group chat, only when the bot itself has just been added. */
+function shouldWelcome(context: TurnContext): boolean {
+  const { membersAdded = [], recipient, conversation } = context.activity;
+  if (conversation?.conversationType === "channel" || conversation?.conversationType === "groupChat") {
+    return membersAdded.some((m) => m.id === recipient.id);
+  }
+  return membersAdded.length > 0;
+}

@@ -1,0 +1,97 @@
+import fs from "node:fs";
+import path from "node:path";
+import dotenv from "dotenv";
+import { z } from "zod";
+
+/** Environment variables whose values must never be printed, even when invalid. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD"]);
+
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const optionalText = z.preprocess(blankToUndefined, z.string().trim().min(1).optional());
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** The one schema over the environment: every setting the service reads, with its default. */
+export const configSchema = z
+  .object({
+    PORT: port.default(3978),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    STATE_URL: z
+      .string()
+      .regex(/^(sqlite|redis|rediss|memory):\/\//, "must start with sqlite://, redis://, rediss:// or memory://")
+      .default("sqlite://var/state.sqlite"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    BOT_ID: z.preprocess(blankToUndefined, z.string().regex(guid, "must be a GUID (the bot's Microsoft app id)").optional()),
+    BOT_PASSWORD: optionalText,
+    BOT_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+    BOT_TENANT_ID: z.preprocess(blankToUndefined, z.string().regex(guid, "must be a GUID (the Entra tenant id)").optional()),
+    MAX_BODY_KB: z.coerce.number().int().min(16).max(4096).default(256),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    HELPDESK_PHONE: z.string().min(3).default("0333 200 1133"),
+    HELPDESK_EMAIL: z.string().email("must be an email address").default("helpdesk@nhs.net"),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_TENANT_ID"], message: "is required when BOT_TYPE is SingleTenant" });
+    }
+    if (cfg.BOT_ID && cfg.BOT_TYPE !== "UserAssignedMSI" && !cfg.BOT_PASSWORD) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_PASSWORD"], message: "is required when BOT_ID is set" });
+    }
+  });
+
+/** The validated configuration the service runs with. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Raised when the environment holds invalid settings; its message lists every bad variable, never a secret. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validates an environment object. Messages name the variable and the rule; a received value is shown only
+ * for non-secret variables, so a mistyped secret is never echoed into logs.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    const shown = SECRET_VARIABLES.has(name) ? "" : describeReceived(env[name]);
+    return `${name} ${issue.message.replace(/^./, (c) => c.toLowerCase())}${shown}`;
+  });
+  throw new ConfigError(problems);
+}
+
+function describeReceived(value: string | undefined): string {
+  if (value === undefined) return "";
+  const trimmed = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return ` (got "${trimmed}")`;
+}
+
+/**
+ * Reads `env/.env.<name>` (committed defaults) and `env/.env.<name>.user` (ignored, secrets) from `root`;
+ * real environment variables win over both. `ENV_NAME` picks the name, `dev` by default.
+ */
+export function readEnvironment(
+  processEnv: Record<string, string | undefined> = process.env,
+  root: string = process.cwd(),
+): Record<string, string | undefined> {
+  const name = processEnv.ENV_NAME ?? "dev";
+  const merged: Record<string, string | undefined> = {};
+  for (const file of [`.env.${name}`, `.env.${name}.user`]) {
+    const full = path.join(root, "env", file);
+    if (fs.existsSync(full)) Object.assign(merged, dotenv.parse(fs.readFileSync(full)));
+  }
+  return { ...merged, ...processEnv };
+}
+
+/** Loads and validates the configuration; throws {@link ConfigError} listing every bad variable. */
+export function loadConfig(processEnv: Record<string, string | undefined> = process.env, root?: string): Config {
+  return parseConfig(readEnvironment(processEnv, root));
+}

@@ -1,0 +1,99 @@
+import { TeamsAdapter } from "@microsoft/teams-ai";
+import type { DestinationStream } from "pino";
+import { ConfigError, loadConfig } from "./config";
+import type { Config } from "./config";
+import { createLogger } from "./logger";
+import type { Logger } from "./logger";
+import { openStateStore } from "./state";
+import type { StateStore } from "./state";
+import { createApp } from "./app";
+import { BotServer } from "./server";
+
+/** A started bot service. */
+export interface RunningService {
+  /** Base URL, for example http://127.0.0.1:3978 */
+  url: string;
+  store: StateStore;
+  logger: Logger;
+  /** Requests received and not yet answered. */
+  requestsInFlight(): number;
+  /** Stops taking requests, lets turns in flight finish, then closes the store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link startService}, used by tests and benchmarks. */
+export interface StartOptions {
+  /** Where logs go (standard output by default). */
+  logDestination?: DestinationStream;
+}
+
+/** The one wiring point: config → storage → app → server. */
+export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
+  const store = await openStateStore(config.STATE_URL);
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: config.BOT_ID ?? "",
+    MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
+    MicrosoftAppType: config.BOT_TYPE,
+    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
+  });
+  const app = createApp({
+    adapter,
+    storage: store.storage,
+    logger,
+    botAppId: config.BOT_ID,
+    helpdesk: { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL },
+  });
+  const server = new BotServer({
+    adapter,
+    bot: (context) => app.run(context),
+    ping: () => store.ping(),
+    logger,
+    maxBodyBytes: config.MAX_BODY_KB * 1024,
+  });
+  const url = await server.listen(config.PORT, config.HOST);
+  logger.info({ url, store: store.kind, authentication: config.BOT_ID ? "on" : "off" }, "bot listening");
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      await server.close(config.SHUTDOWN_GRACE_MS);
+      await store.close();
+      logger.info("bot stopped");
+    })());
+  return { url, store, logger, close, requestsInFlight: () => server.requestsInFlight };
+}
+
+/** Command-line entry: load config (fail fast), start, and stop cleanly on SIGTERM/SIGINT. */
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const service = await startService(config);
+  const stop = (signal: string): void => {
+    service.logger.info({ signal }, "shutting down");
+    service.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        service.logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`Failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

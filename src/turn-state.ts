@@ -1,0 +1,69 @@
+import type { TurnState } from "@microsoft/teams-ai";
+import type { StatePropertyAccessor, TurnContext } from "botbuilder";
+import type { DialogState } from "botbuilder-dialogs";
+import type { Logger } from "./logger";
+
+/** What the bot keeps for a conversation between turns. */
+export interface HelpdeskConversationState {
+  /** The botbuilder-dialogs stack of the journey in progress. */
+  dialogState?: DialogState;
+}
+
+/** The teams-ai turn state the bot uses. */
+export type HelpdeskTurnState = TurnState<HelpdeskConversationState>;
+
+const TURN_STATE = Symbol("helpdesk.turnState");
+const TURN_LOG = Symbol("helpdesk.turnLog");
+
+/** Makes the loaded turn state reachable from the turn context, for accessors that only get the context. */
+export function bindTurnState(context: TurnContext, state: HelpdeskTurnState): void {
+  context.turnState.set(TURN_STATE, state);
+}
+
+/** The turn state bound by {@link bindTurnState}; throws if the turn has none (a wiring mistake). */
+export function turnStateOf(context: TurnContext): HelpdeskTurnState {
+  const state = context.turnState.get<HelpdeskTurnState | undefined>(TURN_STATE);
+  if (!state) throw new Error("No turn state is bound to this turn");
+  return state;
+}
+
+/** Keeps the turn's logger (carrying the turn id) on the context. */
+export function bindTurnLog(context: TurnContext, log: Logger): void {
+  context.turnState.set(TURN_LOG, log);
+}
+
+/** The turn's logger, or the fallback when none was bound. */
+export function turnLogOf(context: TurnContext, fallback: Logger): Logger {
+  return context.turnState.get<Logger | undefined>(TURN_LOG) ?? fallback;
+}
+
+/**
+ * The dialog stack, read from and written to the teams-ai conversation scope of the current turn, so the dialogs
+ * are saved with the rest of the turn state in one write (one eTag check) at the end of the turn.
+ */
+export class DialogStateAccessor implements StatePropertyAccessor<DialogState> {
+  get(context: TurnContext): Promise<DialogState | undefined>;
+  get(context: TurnContext, defaultValue: DialogState): Promise<DialogState>;
+  get(context: TurnContext, defaultValue?: DialogState): Promise<DialogState | undefined> {
+    const conversation = turnStateOf(context).conversation;
+    if (conversation.dialogState === undefined && defaultValue !== undefined) {
+      conversation.dialogState = structuredClone(defaultValue);
+    }
+    return Promise.resolve(conversation.dialogState);
+  }
+
+  set(context: TurnContext, value: DialogState): Promise<void> {
+    turnStateOf(context).conversation.dialogState = value;
+    return Promise.resolve();
+  }
+
+  delete(context: TurnContext): Promise<void> {
+    delete turnStateOf(context).conversation.dialogState;
+    return Promise.resolve();
+  }
+}
+
+/** True when a journey is in progress in this conversation. */
+export function hasActiveDialog(state: HelpdeskTurnState): boolean {
+  return (state.conversation.dialogState?.dialogStack.length ?? 0) > 0;
+}

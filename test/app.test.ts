@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { startTestBot, Conversation, visibleText, cards, verbsIn } from "./support/bot-client";
+import type { TestBot } from "./support/bot-client";
+import { templates } from "../cards/render";
+import { Verb } from "../cards/verbs";
+import { NOT_UNDERSTOOD, STALE_CARD, NOTHING_TO_CANCEL } from "../src/app";
+import { ASK_EMAIL } from "../dialogs/reset-password-dialog";
+import { manifestCommandTitles } from "../scripts/manifest/template";
+
+describe("bot routes over HTTP (expectReplies)", () => {
+  let bot: TestBot;
+  before(async () => (bot = await startTestBot()));
+  after(() => bot.service.close());
+
+  it("welcomes a person when the app is installed in a personal chat", async () => {
+    const chat = new Conversation(bot.endpoint);
+    const replies = await chat.send({
+      type: "conversationUpdate",
+      membersAdded: [{ id: chat.user.id, name: chat.user.name }, { id: "bot", name: "NHSmail helpdesk" }],
+    });
+    assert.equal(replies.length, 1);
+    assert.match(visibleText(replies), /Hello Sam\. I can help you get back into your NHSmail account/);
+    assert.deepEqual(verbsIn(cards(replies)[0]), [Verb.StartReset, Verb.StartFirstLogin, Verb.StartHandoff]);
+  });
+
+  it("does not greet every new member of a team, only when the bot joins it", async () => {
+    const channel = new Conversation(bot.endpoint);
+    const conversation = { id: channel.conversationId, conversationType: "channel", isGroup: true, name: "Helpdesk" };
+    const memberJoins = await channel.send({ type: "conversationUpdate", conversation, membersAdded: [{ id: "someone-new", name: "New" }] });
+    assert.equal(memberJoins.length, 0);
+    const botJoins = await channel.send({ type: "conversationUpdate", conversation, membersAdded: [{ id: "bot", name: "bot" }] });
+    assert.equal(botJoins.length, 1);
+  });
+
+  it("answers unknown text with the help card, not silence", async () => {
+    const replies = await new Conversation(bot.endpoint).say("what's the weather like?");
+    assert.equal(replies[0].text, NOT_UNDERSTOOD);
+    assert.deepEqual(verbsIn(cards(replies)[0]), [Verb.StartReset, Verb.StartFirstLogin, Verb.StartHandoff]);
+  });
+
+  it("says so when a person cancels with nothing in progress", async () => {
+    const replies = await new Conversation(bot.endpoint).say("cancel");
+    assert.equal(replies[0].text, NOTHING_TO_CANCEL);
+  });
+
+  it("starts the reset from free text and from the welcome card's button", async () => {
+    assert.equal((await new Conversation(bot.endpoint).say("I forgot my password"))[0].text, ASK_EMAIL);
+    assert.equal((await new Conversation(bot.endpoint).submit({ verb: Verb.StartReset }))[0].text, ASK_EMAIL);
+  });
+
+  it("keeps a journey going across turns and lets a start button replace it", async () => {
+    const chat = new Conversation(bot.endpoint);
+    await chat.say("reset my password");
+    assert.match(visibleText(await chat.say("not an email")), /doesn't look like an email address/);
+    const guide = await chat.submit({ verb: Verb.StartFirstLogin });
+    assert.match(visibleText(guide), /Your first NHSmail login/);
+    assert.equal((await chat.say("jane.smith@nhs.net"))[0].text, NOT_UNDERSTOOD, "the reset was replaced by the guide");
+  });
+
+  it("handles every verb on every card template", async () => {
+    const verbs = new Set(Object.values(templates).flatMap((t) => verbsIn(JSON.parse(JSON.stringify(t).replace(/\$\{verbs\.(\w+)\}/g, (_m, key: string) => verbFor(key))))));
+    assert.ok(verbs.size >= 4);
+    for (const verb of verbs) {
+      const replies = await new Conversation(bot.endpoint).submit({ verb });
+      assert.ok(replies.length > 0, `${verb} got no answer`);
+      assert.notEqual(replies[0].text, STALE_CARD, `${verb} has no handler`);
+    }
+  });
+
+  it("tells a person when a button belongs to a finished conversation", async () => {
+    const replies = await new Conversation(bot.endpoint).submit({ verb: "reset.somethingOld", code: "123456" });
+    assert.equal(replies[0].text, STALE_CARD);
+  });
+
+  it("routes every command listed in the Teams manifest", async () => {
+    const titles = manifestCommandTitles();
+    assert.equal(titles.length, 5);
+    for (const title of titles) {
+      const replies = await new Conversation(bot.endpoint).say(title);
+      assert.ok(replies.length > 0, `"${title}" got no answer`);
+      assert.notEqual(replies[0].text, NOT_UNDERSTOOD, `"${title}" has no route`);
+    }
+  });
+});
+
+/** Maps a template's `${verbs.x}` key to the verb constant with the same name. */
+function verbFor(key: string): string {
+  const match = Object.entries(Verb).find(([name]) => name.toLowerCase() === key.toLowerCase());
+  assert.ok(match, `cards use an unknown verb key: ${key}`);
+  return match[1];
+}
