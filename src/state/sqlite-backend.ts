@@ -1,0 +1,59 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { KeyvSqlite } from "@keyv/sqlite";
+import Keyv from "keyv";
+import type { Backend, Namespace } from "./backend";
+import { keyvOptions } from "./stored-entry";
+
+/** How long a connection waits for another connection's write lock before failing. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * A SQLite file: one table per namespace (`keyv_<name>`, with @keyv/sqlite's columns `key` and `value`), each
+ * on its own connection. Compare-and-set is one upsert statement whose update applies only when the stored eTag
+ * matches, so it is atomic across connections and processes; RETURNING tells whether a row was written.
+ *
+ * @param file - absolute path of the database file; its folder is created if missing
+ */
+export function sqliteBackend(file: string): Backend {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const adapters: KeyvSqlite[] = [];
+  const connected: Promise<void>[] = [];
+
+  return {
+    kind: "sqlite",
+    open(name: string): Namespace {
+      // The prefix keeps namespaces such as "references" from colliding with SQL keywords.
+      const table = `keyv_${name}`;
+      const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table, busyTimeout: BUSY_TIMEOUT_MS });
+      adapters.push(adapter);
+      // WAL lets readers carry on while another connection writes (a no-op once the file is in WAL mode).
+      // Querying at once also gives the adapter's connection promise a handler: a failure to open (unwritable
+      // folder, not a database) is reported by ping() instead of surfacing as an unhandled rejection.
+      const ready = adapter.query("PRAGMA journal_mode = WAL").then(() => undefined);
+      void ready.catch(() => undefined);
+      connected.push(ready);
+      const upsertIfMatch =
+        `INSERT INTO ${table} (key, value) VALUES (?, ?) ` +
+        `ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
+        `WHERE json_extract(${table}.value, '$.value.eTag') = ? RETURNING key`;
+      return {
+        // keyv's namespace stays undefined: the table is the namespace (and @keyv/sqlite's clear() empties it).
+        keyv: new Keyv<unknown>(adapter, keyvOptions(undefined)),
+        writer: {
+          writeIfMatch: async (key, entry, expectedETag) => {
+            const rows: unknown = await adapter.query(upsertIfMatch, key, entry, expectedETag);
+            return Array.isArray(rows) && rows.length === 1;
+          },
+        },
+      };
+    },
+    ping: async () => {
+      await Promise.all(connected);
+      await adapters[0]?.query("SELECT 1");
+    },
+    close: async () => {
+      await Promise.allSettled(adapters.map(async (adapter) => adapter.close()));
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { createClient } from "@keyv/redis";
+import { openStateStore } from "../../src/state";
+import { conversationKey, describeStorageContract } from "./storage-contract";
+
+const redisUrl = process.env.REDIS_URL ?? "";
+
+if (redisUrl === "") {
+  before(function () {
+    console.log("  skipped: Redis storage contract suite (REDIS_URL not set)");
+  });
+} else {
+  // Every key this run writes starts with its own prefix; cleanup removes those keys and no others.
+  const prefix = `test_${randomBytes(6).toString("hex")}_`;
+  const open = async () => openStateStore(redisUrl, { namespacePrefix: prefix });
+  const client = createClient({ url: redisUrl });
+  const keysMatching = async (pattern: string): Promise<string[]> => {
+    const found: string[] = [];
+    let cursor = "0";
+    do {
+      const page = await client.scan(cursor, { MATCH: pattern, COUNT: 500 });
+      cursor = page.cursor;
+      found.push(...page.keys);
+    } while (cursor !== "0");
+    return found;
+  };
+
+  // Root-level hooks, so the cleanup runs even when --grep selects only some of these tests.
+  before(async function () {
+    await client.connect();
+  });
+  after(async function () {
+    const ours = await keysMatching(`${prefix}*`);
+    if (ours.length > 0) await client.unlink(ours);
+    assert.deepEqual(await keysMatching(`${prefix}*`), [], "this run's keys are gone");
+    await client.close();
+  });
+
+  describeStorageContract("Redis", open, { shared: true });
+
+  describe("Redis keys", function () {
+    it("keeps bot state as plain JSON under <prefix>botstate::<key>", async function () {
+      const store = await open();
+      const key = conversationKey();
+      try {
+        await store.storage.write({ [key]: { step: "verify" } });
+        const { eTag } = (await store.storage.read([key]))[key] as { eTag: string };
+        const raw = await client.get(`${prefix}botstate::${key}`);
+        assert.equal(raw, JSON.stringify({ value: { step: "verify", eTag } }));
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
