@@ -50,6 +50,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     ping: () => store.ping(),
     logger,
     maxBodyBytes: config.MAX_BODY_KB * 1024,
+    authenticationRequired: Boolean(config.BOT_ID),
   });
   const url = await server.listen(config.PORT, config.HOST);
   logger.info({ url, store: store.kind, authentication: config.BOT_ID ? "on" : "off" }, "bot listening");

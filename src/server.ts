@@ -13,6 +13,8 @@ export interface ServerDependencies {
   ping: () => Promise<void>;
   logger: Logger;
   maxBodyBytes: number;
+  /** True when Bot Framework authentication is on (an app id is configured). */
+  authenticationRequired: boolean;
 }
 
 /**
@@ -81,6 +83,12 @@ export class BotServer {
   }
 
   private async onMessages(req: Request, res: Response): Promise<void> {
+    // The adapter would refuse this too, but with a stack trace on the console for every unsigned probe.
+    if (this.deps.authenticationRequired && !req.headers.authorization) {
+      this.deps.logger.warn("refused an unsigned request to /api/messages");
+      res.send(401, { error: "unauthorized" });
+      return;
+    }
     await this.deps.adapter.process(req, res, (context) => this.deps.bot(context).then(() => undefined));
   }
 

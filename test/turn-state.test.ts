@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { TurnState } from "@microsoft/teams-ai";
+import { TestAdapter, TurnContext } from "botbuilder";
+import type { Activity } from "botbuilder";
+import { DialogSet, TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
+import { openStateStore } from "../src/state";
+import { bindTurnState, DialogStateAccessor, hasActiveDialog } from "../src/turn-state";
+import type { HelpdeskConversationState, HelpdeskTurnState } from "../src/turn-state";
+
+const activity = (text: string): Partial<Activity> => ({
+  type: "message",
+  text,
+  channelId: "msteams",
+  from: { id: "user-1", name: "Sam" },
+  recipient: { id: "bot", name: "bot" },
+  conversation: { id: "conversation-1", isGroup: false, conversationType: "personal", name: "" },
+});
+
+describe("DialogStateAccessor over the teams-ai turn state", () => {
+  it("keeps a waterfall's place in the conversation scope, saved and loaded with the turn state", async () => {
+    const store = await openStateStore("memory://");
+    const dialogs = new DialogSet(new DialogStateAccessor());
+    dialogs.add(new TextPrompt("name"));
+    dialogs.add(
+      new WaterfallDialog("ask", [
+        (step) => step.prompt("name", "Your name?"),
+        async (step) => {
+          await step.context.sendActivity(`Thanks ${String(step.result)}`);
+          return step.endDialog();
+        },
+      ]),
+    );
+    const adapter = new TestAdapter();
+    const states: HelpdeskTurnState[] = [];
+    const turn = async (text: string): Promise<string[]> => {
+      const sent: string[] = [];
+      const context = new TurnContext(adapter, activity(text));
+      context.onSendActivities(async (_ctx, activities) => {
+        sent.push(...activities.map((a) => a.text ?? ""));
+        return Promise.resolve(activities.map(() => ({ id: "x" })));
+      });
+      const state = new TurnState<HelpdeskConversationState>();
+      await state.load(context, store.storage);
+      bindTurnState(context, state);
+      const dc = await dialogs.createContext(context);
+      const result = await dc.continueDialog();
+      if (result.status === "empty") await dc.beginDialog("ask");
+      await state.save(context, store.storage);
+      states.push(state);
+      return sent;
+    };
+
+    assert.deepEqual(await turn("hi"), ["Your name?"]);
+    assert.ok(hasActiveDialog(states[0]));
+    const saved = await store.storage.read(["msteams/bot/conversations/conversation-1"]);
+    assert.equal((saved["msteams/bot/conversations/conversation-1"] as HelpdeskConversationState).dialogState?.dialogStack[0].id, "ask");
+    assert.deepEqual(await turn("Sam"), ["Thanks Sam"]);
+    assert.ok(!hasActiveDialog(states[1]));
+    await store.close();
+  });
+
+  it("refuses to run without a bound turn state rather than losing the dialog", async () => {
+    const context = new TurnContext(new TestAdapter(), activity("hi"));
+    await assert.rejects(async () => new DialogStateAccessor().get(context), /No turn state is bound/);
+  });
+});
