@@ -43,11 +43,21 @@ export interface HelpdeskContactCardData {
   email: string;
 }
 
+// Parsing a template's expressions costs far more than expanding it, so each template is parsed once.
+const parsed = new Map<TemplateName, Template>();
+
 /** Expands a template with its data (plus the verbs) into an Adaptive Card attachment. */
 export function renderCard(name: TemplateName, data: object): Attachment {
-  const template = new Template(templates[name]);
+  let template = parsed.get(name);
+  if (!template) parsed.set(name, (template = new Template(templates[name])));
   const card: unknown = template.expand({ $root: { ...data, verbs } });
   return CardFactory.adaptiveCard(card);
+}
+
+/** Renders a card whose data never changes once, and hands out the same content afterwards (cards are not mutated). */
+function renderOnce(name: TemplateName, data: object): () => Attachment {
+  let card: Attachment | undefined;
+  return () => ({ ...(card ??= renderCard(name, data)) });
 }
 
 /** The welcome card shown when the bot is installed or a person joins the chat. */
@@ -56,5 +66,7 @@ export const welcomeCard = (data: WelcomeCardData): Attachment => renderCard("we
 export const helpCard = (data: HelpCardData): Attachment => renderCard("help", data);
 /** How to reach the helpdesk by phone or email. */
 export const helpdeskContactCard = (data: HelpdeskContactCardData): Attachment => renderCard("helpdeskContact", data);
+/** The help card as shown for "help" and for text the bot does not understand. */
+export const mainHelpCard: () => Attachment = renderOnce("help", { title: "I can help you with:" });
 /** The four first-login tasks from the NHSmail guide. */
-export const firstLoginGuideCard = (): Attachment => renderCard("firstLoginGuide", {});
+export const firstLoginGuideCard: () => Attachment = renderOnce("firstLoginGuide", {});

@@ -5,7 +5,7 @@ import { ActivityTypes } from "botbuilder";
 import type { Storage, TurnContext } from "botbuilder";
 import { DialogSet } from "botbuilder-dialogs";
 import { Verb, GLOBAL_VERBS } from "../cards/verbs";
-import { firstLoginGuideCard, helpCard, welcomeCard } from "../cards/render";
+import { firstLoginGuideCard, mainHelpCard, welcomeCard } from "../cards/render";
 import { DialogId } from "../dialogs/ids";
 import { ResetPasswordDialog } from "../dialogs/reset-password-dialog";
 import { HandoffDialog } from "../dialogs/handoff-dialog";
@@ -13,7 +13,7 @@ import type { HelpdeskContact } from "../dialogs/handoff-dialog";
 import { INTENT_PATTERNS } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
-import { bindTurnLog, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
+import { bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
 
 /** What the router needs; it holds no business rules of its own. */
@@ -55,7 +55,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     await (await dialogs.createContext(context)).beginDialog(dialogId);
   };
   const showHelp = async (context: TurnContext, text?: string): Promise<void> => {
-    await context.sendActivity({ text, attachments: [helpCard({ title: "I can help you with:" })] });
+    await context.sendActivity({ text, attachments: [mainHelpCard()] });
   };
 
   const intentHandlers: Record<Intent, (context: TurnContext) => Promise<void>> = {
@@ -74,10 +74,11 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
 
   app.turn("beforeTurn", (context, state) => {
     bindTurnState(context, state);
-    const log = deps.logger.child({ turnId: context.activity.id ?? randomUUID() });
-    bindTurnLog(context, log);
+    bindTurnId(context, context.activity.id ?? randomUUID());
     // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
-    log.debug({ type: context.activity.type, channelId: context.activity.channelId, verb: verbOf(context) }, "turn");
+    if (deps.logger.isLevelEnabled("debug")) {
+      turnLogOf(context, deps.logger).debug({ type: context.activity.type, channelId: context.activity.channelId, verb: verbOf(context) }, "turn");
+    }
     return Promise.resolve(true);
   });
 
@@ -110,7 +111,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   app.activity(ActivityTypes.Message, (context) => showHelp(context, context.activity.text ? NOT_UNDERSTOOD : STALE_CARD));
 
   app.error(async (context, error) => {
-    turnLogOf(context, deps.logger.child({ turnId: context.activity.id })).error({ err: { name: error.name, message: error.message, stack: error.stack } }, "turn failed");
+    turnLogOf(context, deps.logger).error({ err: { name: error.name, message: error.message, stack: error.stack } }, "turn failed");
     await context.sendActivity(TURN_ERROR);
   });
 

@@ -14,6 +14,7 @@ export type HelpdeskTurnState = TurnState<HelpdeskConversationState>;
 
 const TURN_STATE = Symbol("helpdesk.turnState");
 const TURN_LOG = Symbol("helpdesk.turnLog");
+const TURN_ID = Symbol("helpdesk.turnId");
 
 /** Makes the loaded turn state reachable from the turn context, for accessors that only get the context. */
 export function bindTurnState(context: TurnContext, state: HelpdeskTurnState): void {
@@ -27,14 +28,19 @@ export function turnStateOf(context: TurnContext): HelpdeskTurnState {
   return state;
 }
 
-/** Keeps the turn's logger (carrying the turn id) on the context. */
-export function bindTurnLog(context: TurnContext, log: Logger): void {
-  context.turnState.set(TURN_LOG, log);
+/** Keeps the turn's id on the context; its logger is made only when something is logged. */
+export function bindTurnId(context: TurnContext, turnId: string): void {
+  context.turnState.set(TURN_ID, turnId);
 }
 
-/** The turn's logger, or the fallback when none was bound. */
-export function turnLogOf(context: TurnContext, fallback: Logger): Logger {
-  return context.turnState.get<Logger | undefined>(TURN_LOG) ?? fallback;
+/** A logger carrying the turn's id (the activity id when no id was bound). */
+export function turnLogOf(context: TurnContext, logger: Logger): Logger {
+  let log = context.turnState.get<Logger | undefined>(TURN_LOG);
+  if (!log) {
+    const turnId = context.turnState.get<string | undefined>(TURN_ID) ?? context.activity.id;
+    context.turnState.set(TURN_LOG, (log = logger.child({ turnId })));
+  }
+  return log;
 }
 
 /**

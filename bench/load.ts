@@ -1,0 +1,148 @@
+import http from "node:http";
+
+/** A bot under load: where to send turns, what to send and how to recognise the right answer. */
+export interface Target {
+  /** Shown in the output, e.g. "echo". */
+  name: string;
+  /** Base URL of the server; turns go to `${url}/api/messages`. Must be on 127.0.0.1. */
+  url: string;
+  /** The text every turn sends. */
+  text: string;
+  /** True when the reply activities are the expected answer to {@link Target.text}. */
+  isExpectedReply(activities: readonly ReplyActivity[]): boolean;
+}
+
+/** The part of a reply activity the checks look at. */
+export interface ReplyActivity {
+  type?: unknown;
+  text?: unknown;
+  attachments?: unknown;
+}
+
+/** How one round is bounded. */
+export interface RoundOptions {
+  /** Concurrent keep-alive connections, one simulated user (one conversation) each. */
+  connections: number;
+  /** No new turn starts after this many seconds. */
+  seconds: number;
+  /** No new turn starts after this many turns in the round. */
+  maxTurns: number;
+  /** A turn with no complete answer after this long is counted as an error. */
+  timeoutMs: number;
+  /** Distinguishes this round's activity ids from every other round's. */
+  round: string;
+}
+
+/** What one round measured. */
+export interface RoundResult {
+  /** Turns answered 200 with the expected reply. */
+  ok: number;
+  /** Turns that failed: another status, an unexpected body, a network error or a timeout. */
+  errors: number;
+  /** The first few error descriptions, for the report. */
+  errorSamples: string[];
+  /** From the first request to the last answer, in nanoseconds. */
+  elapsedNs: bigint;
+  /** Latency of each successful turn, in milliseconds. */
+  latenciesMs: number[];
+}
+
+const MAX_ERROR_SAMPLES = 3;
+
+/**
+ * Runs one closed-loop round against a target: `connections` simulated users each send a turn, wait for the whole
+ * answer, check it and send the next, until the time or turn budget is spent. Latency is measured per request with
+ * `process.hrtime.bigint()`, from just before the request is written to the end of the response body.
+ */
+export async function runRound(target: Target, options: RoundOptions): Promise<RoundResult> {
+  const endpoint = new URL("/api/messages", target.url);
+  if (endpoint.hostname !== "127.0.0.1") throw new Error(`Refusing to load ${endpoint.hostname}: only 127.0.0.1`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const result: RoundResult = { ok: 0, errors: 0, errorSamples: [], elapsedNs: 0n, latenciesMs: [] };
+  const started = process.hrtime.bigint();
+  const deadline = started + BigInt(Math.round(options.seconds * 1e9));
+  let issued = 0;
+
+  const user = async (connection: number): Promise<void> => {
+    while (issued < options.maxTurns && process.hrtime.bigint() < deadline) {
+      issued += 1;
+      const body = JSON.stringify(activityFor(target, options.round, connection, issued));
+      const sent = process.hrtime.bigint();
+      const outcome = await post(endpoint, agent, body, options.timeoutMs).then(
+        (reply) => judge(target, reply),
+        (err: unknown) => `request failed: ${(err as Error).message}`,
+      );
+      const latencyNs = process.hrtime.bigint() - sent;
+      if (outcome === true) {
+        result.ok += 1;
+        result.latenciesMs.push(Number(latencyNs) / 1e6);
+      } else {
+        result.errors += 1;
+        if (result.errorSamples.length < MAX_ERROR_SAMPLES) result.errorSamples.push(outcome);
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: options.connections }, (_, connection) => user(connection)));
+  result.elapsedNs = process.hrtime.bigint() - started;
+  agent.destroy();
+  return result;
+}
+
+/** A Teams personal-chat message asking for the replies in the HTTP answer; one conversation per connection. */
+function activityFor(target: Target, round: string, connection: number, sequence: number): Record<string, unknown> {
+  return {
+    type: "message",
+    id: `${target.name}-${round}-${sequence}`,
+    channelId: "msteams",
+    serviceUrl: "http://127.0.0.1:1/",
+    from: { id: `bench-user-${connection}`, name: `Bench User ${connection}` },
+    recipient: { id: "bot", name: "bot" },
+    conversation: { id: `bench-conversation-${connection}`, conversationType: "personal" },
+    text: target.text,
+    deliveryMode: "expectReplies",
+    timestamp: new Date().toISOString(),
+    locale: "en-GB",
+  };
+}
+
+interface RawReply {
+  status: number;
+  body: string;
+}
+
+function post(endpoint: URL, agent: http.Agent, body: string, timeoutMs: number): Promise<RawReply> {
+  return new Promise<RawReply>((resolve, reject) => {
+    const request = http.request(
+      endpoint,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
+    request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** True for a 200 whose `activities` are the expected answer; otherwise a description of what was wrong. */
+function judge(target: Target, reply: RawReply): true | string {
+  if (reply.status !== 200) return `status ${reply.status}: ${reply.body.slice(0, 120)}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(reply.body);
+  } catch {
+    return `body is not JSON: ${reply.body.slice(0, 120)}`;
+  }
+  const activities = (parsed as { activities?: unknown } | null)?.activities;
+  if (!Array.isArray(activities)) return `no activities in body: ${reply.body.slice(0, 120)}`;
+  return target.isExpectedReply(activities as ReplyActivity[]) ? true : `unexpected reply: ${reply.body.slice(0, 160)}`;
+}
