@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { TurnState } from "@microsoft/teams-ai";
 import { TestAdapter, TurnContext } from "botbuilder";
 import type { Activity } from "botbuilder";
-import { DialogSet, TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
+import { DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
 import { openStateStore } from "../src/state";
 import { bindTurnState, DialogStateAccessor, hasActiveDialog } from "../src/turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "../src/turn-state";
@@ -44,7 +44,7 @@ describe("DialogStateAccessor over the teams-ai turn state", () => {
       bindTurnState(context, state);
       const dc = await dialogs.createContext(context);
       const result = await dc.continueDialog();
-      if (result.status === "empty") await dc.beginDialog("ask");
+      if (result.status === DialogTurnStatus.empty) await dc.beginDialog("ask");
       await state.save(context, store.storage);
       states.push(state);
       return sent;
