@@ -1,0 +1,180 @@
+import fs from "node:fs";
+import {
+  BUCKETS,
+  BUCKET_BITS,
+  BUCKET_SHIFT,
+  DATA_OFFSET,
+  HEADER_BYTES,
+  FORMAT_VERSION,
+  HEX_VALUE,
+  MAGIC,
+  PREFIX_BYTES,
+  TABLE_BYTES,
+  TABLE_OFFSET,
+  readUint64,
+} from "./format";
+import { sha1StringWords } from "./sha1";
+import type { BreachStatus, BreachedPasswordChecker } from "./types";
+
+/** The most entries read at once (64 KiB); a larger bucket is first narrowed by a binary search of single reads. */
+const MAX_READ_ENTRIES = 8192;
+const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
+// Module-local copies for the lookup path: an import binding can be a getter under some loaders (tsx), which
+// costs more than the lookup itself.
+const HEX: Int8Array = HEX_VALUE;
+const ENTRY: number = PREFIX_BYTES;
+const SHIFT: number = BUCKET_SHIFT;
+const DATA: number = DATA_OFFSET;
+const words = new Int32Array(5);
+const TWO_32 = 2 ** 32;
+
+/** An index file that is missing, unreadable or not in the expected format. */
+export class BreachIndexError extends Error {
+  override readonly name = "BreachIndexError";
+}
+
+function hexWord(hex: string, at: number): number {
+  let value = 0;
+  for (let i = 0; i < 8; i++) value = value * 16 + HEX[hex.charCodeAt(at + i)];
+  return value;
+}
+
+/**
+ * The offline exact index (format in `format.ts`). Only the 8 MiB offset table is held in memory;
+ * each lookup does one positioned read of its bucket (~15 KiB at 2 × 10⁹ hashes), so memory does not grow with
+ * the corpus. Lookups are synchronous and share one read buffer, so one instance serves one thread.
+ */
+export class OfflineBreachIndex implements BreachedPasswordChecker {
+  private fd: number | undefined;
+  private readonly buffer = Buffer.allocUnsafe(MAX_READ_ENTRIES * PREFIX_BYTES);
+  private readonly view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+
+  private constructor(
+    fd: number,
+    private readonly file: string,
+    /** The offset table as read from the file (2²⁰ + 1 little-endian 64-bit entry indexes). */
+    private readonly table: DataView,
+    /** Distinct 8-byte SHA-1 prefixes in the index. */
+    readonly entries: number,
+  ) {
+    this.fd = fd;
+  }
+
+  /** Opens and validates an index file; throws {@link BreachIndexError} naming the file if it is missing or corrupt. */
+  static open(file: string): OfflineBreachIndex {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, "r");
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : String(error);
+      throw new BreachIndexError(`breach index ${file} ${reason} (build it with the breach index builder)`);
+    }
+    try {
+      const { table, entries } = OfflineBreachIndex.readTable(fd, file);
+      return new OfflineBreachIndex(fd, file, table, entries);
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
+  }
+
+  private static readTable(fd: number, file: string): { table: DataView; entries: number } {
+    const corrupt = (why: string): BreachIndexError => new BreachIndexError(`breach index ${file} is corrupt: ${why}`);
+    const size = fs.fstatSync(fd).size;
+    if (size < DATA_OFFSET) throw corrupt(`${size} bytes is shorter than the header and offset table`);
+    const head = Buffer.alloc(HEADER_BYTES);
+    const tableBytes = Buffer.alloc(TABLE_BYTES);
+    if (fs.readSync(fd, head, 0, HEADER_BYTES, 0) !== HEADER_BYTES) throw corrupt("short read of the header");
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt("not a breach index (bad magic)");
+    const version = view.getUint32(8, true);
+    if (version !== FORMAT_VERSION) throw corrupt(`format version ${version}, expected ${FORMAT_VERSION}`);
+    if (view.getUint32(12, true) !== PREFIX_BYTES || view.getUint32(16, true) !== BUCKET_BITS) {
+      throw corrupt(`unsupported layout (expected ${PREFIX_BYTES}-byte prefixes and ${BUCKET_BITS} bucket bits)`);
+    }
+    const entries = readUint64(view, 24);
+    if (size !== DATA_OFFSET + entries * PREFIX_BYTES) {
+      throw corrupt(`${size} bytes, but a header of ${entries} entries needs ${DATA_OFFSET + entries * PREFIX_BYTES}`);
+    }
+    const tableRead = fs.readSync(fd, tableBytes, 0, TABLE_BYTES, TABLE_OFFSET);
+    if (tableRead !== TABLE_BYTES) throw corrupt("short read of the offset table");
+    const table = new DataView(tableBytes.buffer, tableBytes.byteOffset, tableBytes.byteLength);
+    const buckets = BUCKETS;
+    let previous = 0;
+    for (let i = 0; i <= buckets; i++) {
+      const start = readUint64(table, i * 8);
+      if (start < previous || start > entries) throw corrupt(`offset table slot ${i} is out of order`);
+      previous = start;
+    }
+    if (readUint64(table, 0) !== 0 || previous !== entries) throw corrupt("offset table does not cover the entries");
+    return { table, entries };
+  }
+
+  /** Whether a SHA-1 (40 hex digits, either case) is in the index. Synchronous: one positioned read. */
+  hasSha1(sha1Hex: string): boolean {
+    if (!SHA1_HEX.test(sha1Hex)) throw new TypeError("hasSha1 expects 40 hex digits of SHA-1");
+    return this.hasPrefix(hexWord(sha1Hex, 0), hexWord(sha1Hex, 8));
+  }
+
+  /** Checks a password as typed: `"breached"` if its SHA-1 is indexed; `"unavailable"` if the file cannot be read. */
+  check(password: string): Promise<BreachStatus> {
+    if (this.fd === undefined) return Promise.reject(new BreachIndexError(`breach index ${this.file} is closed`));
+    sha1StringWords(password, words);
+    try {
+      const found = this.hasPrefix(words[0] >>> 0, words[1] >>> 0);
+      return Promise.resolve(found ? "breached" : "clear");
+    } catch {
+      return Promise.resolve("unavailable");
+    }
+  }
+
+  /** Closes the file. */
+  close(): Promise<void> {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    return Promise.resolve();
+  }
+
+  private hasPrefix(hi: number, lo: number): boolean {
+    const fd = this.fd;
+    if (fd === undefined) throw new BreachIndexError(`breach index ${this.file} is closed`);
+    const bucket = hi >>> SHIFT;
+    const table = this.table;
+    const at = bucket * 8;
+    let low = table.getUint32(at, true) + table.getUint32(at + 4, true) * TWO_32;
+    let high = table.getUint32(at + 8, true) + table.getUint32(at + 12, true) * TWO_32;
+    while (high - low > MAX_READ_ENTRIES) {
+      const mid = low + Math.floor((high - low) / 2);
+      this.read(fd, mid, 1);
+      const order = this.compare(0, hi, lo);
+      if (order === 0) return true;
+      if (order < 0) low = mid + 1;
+      else high = mid;
+    }
+    if (high === low) return false;
+    this.read(fd, low, high - low);
+    let a = 0;
+    let b = high - low - 1;
+    while (a <= b) {
+      const mid = (a + b) >>> 1;
+      const order = this.compare(mid, hi, lo);
+      if (order === 0) return true;
+      if (order < 0) a = mid + 1;
+      else b = mid - 1;
+    }
+    return false;
+  }
+
+  /** Compares buffered entry `i` with the key: negative if the entry is smaller. */
+  private compare(i: number, hi: number, lo: number): number {
+    const entryHi = this.view.getUint32(i * ENTRY, false);
+    if (entryHi !== hi) return entryHi - hi;
+    return this.view.getUint32(i * ENTRY + 4, false) - lo;
+  }
+
+  private read(fd: number, first: number, count: number): void {
+    const bytes = count * ENTRY;
+    const got = fs.readSync(fd, this.buffer, 0, bytes, DATA + first * ENTRY);
+    if (got !== bytes) throw new BreachIndexError(`breach index ${this.file}: short read (file changed?)`);
+  }
+}
