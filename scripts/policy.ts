@@ -6,16 +6,17 @@
  *     reads one password from standard input and prints {"ok":bool,"failures":[{"rule":"…","message":"…"}]};
  *     exit 0 when it passes, 1 when it does not, 2 on a usage error.
  *   npm run policy -- build-index <file> [--format hibp|passwords] [--out var/breach-index.bin]
- *     builds a breached-password index from Have I Been Pwned `HASH:count` lines (hash-ordered) or a password list.
+ *     builds a breached-password index from Have I Been Pwned `HASH:count` lines (hash-ordered; .gz or - for
+ *     standard input accepted) or a password list.
  *   npm run policy -- build-default-index
  *     (re)builds the default index from the pinned npm password lists.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPasswordPolicy } from "../src/policy";
 import type { BreachSource } from "../src/policy";
-import { buildIndex, buildDefaultIndex, DEFAULT_INDEX_FILE } from "../src/policy/breach";
+import { DEFAULT_INDEX_FILE } from "../src/policy/breach";
+import { runCli } from "../src/policy/breach/cli";
 import { readSecret } from "./read-secret";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -47,28 +48,23 @@ async function check(args: string[]): Promise<number> {
   }
 }
 
-async function buildIndexCommand(args: string[]): Promise<number> {
+/** The index builder's own command line, with the input file as the first argument. */
+function buildIndexCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { format: { type: "string", default: "hibp" }, out: { type: "string", default: DEFAULT_INDEX_FILE } },
   });
   const [input] = positionals;
-  if (!input) throw new UsageError("build-index needs the input file: npm run policy -- build-index <file>");
-  if (values.format !== "hibp" && values.format !== "passwords") throw new UsageError("--format must be hibp or passwords");
-  const out = path.resolve(values.out);
-  const result = await buildIndex(fs.createReadStream(input), out, { format: values.format });
-  process.stdout.write(`Wrote ${result.entries.toLocaleString("en-GB")} entries to ${out} in ${result.seconds.toFixed(1)} s\n`);
-  return 0;
+  if (!input) throw new UsageError("build-index needs the input file (- for standard input): npm run policy -- build-index <file>");
+  return runCli(["--input", input, "--format", values.format, "--output", values.out], cliIo);
 }
 
-async function buildDefaultIndexCommand(): Promise<number> {
-  const out = path.join(ROOT, DEFAULT_INDEX_FILE);
-  const result = await buildDefaultIndex(out);
-  for (const s of result.sources) process.stdout.write(`  ${s.package}@${s.version}: ${s.entries.toLocaleString("en-GB")} passwords\n`);
-  process.stdout.write(`Wrote ${result.entries.toLocaleString("en-GB")} entries to ${out}\n`);
-  return 0;
-}
+const cliIo = {
+  stdin: process.stdin,
+  stdout: (line: string) => void process.stdout.write(`${line}\n`),
+  stderr: (line: string) => void process.stderr.write(`${line}\n`),
+};
 
 class UsageError extends Error {}
 
@@ -80,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
     case "build-index":
       return buildIndexCommand(args);
     case "build-default-index":
-      return buildDefaultIndexCommand();
+      return runCli(["--default", "--output", path.join(ROOT, DEFAULT_INDEX_FILE)], cliIo);
     default:
       throw new UsageError(`unknown command "${command ?? ""}": use check, build-index or build-default-index`);
   }
