@@ -36,17 +36,24 @@ export class RangeServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  // restify, loaded by other suites in the same process, replaces ServerResponse#writeHead with one that does not
+  // return the response, so calls are never chained here.
+  private reply(res: http.ServerResponse, status: number, body: string): void {
+    res.writeHead(status);
+    res.end(body);
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests.push({ url: req.url ?? "", headers: req.headers });
     const match = /^\/range\/([0-9A-F]{5})$/.exec(req.url ?? "");
     if (this.behaviour === "hang") return;
-    if (this.behaviour === "500") return void res.writeHead(500).end("Internal Server Error");
+    if (this.behaviour === "500") return this.reply(res, 500, "Internal Server Error");
     if (this.behaviour === "429") {
       res.writeHead(429, { "Retry-After": this.retryAfter, "Content-Type": "application/json" });
       return void res.end('{"statusCode":429,"message":"Rate limit is exceeded."}');
     }
-    if (this.behaviour === "malformed") return void res.writeHead(200).end("<html>captive portal</html>");
-    if (match === null || req.method !== "GET") return void res.writeHead(400).end("The hash prefix was not in a valid format");
+    if (this.behaviour === "malformed") return this.reply(res, 200, "<html>captive portal</html>");
+    if (match === null || req.method !== "GET") return this.reply(res, 400, "The hash prefix was not in a valid format");
     const prefix = match[1];
     const lines: string[] = [];
     for (const [hash, count] of this.counts) if (hash.startsWith(prefix)) lines.push(`${hash.slice(5)}:${count}`);
