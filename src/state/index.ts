@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { openStateStore } from "./open-state-store";
-export type { StateStore, StateStoreKind, StateStoreOptions } from "./state-store";
+export type { NativeAccess, StateStore, StateStoreKind, StateStoreOptions } from "./state-store";
 export { KeyvStorage } from "./keyv-storage";
 export type { ConditionalWriter } from "./keyv-storage";
 export { StaleStateError } from "./stale-state-error";

@@ -1,7 +1,7 @@
 import KeyvRedis, { createClient } from "@keyv/redis";
 import Keyv from "keyv";
 import type { Backend, Namespace } from "./backend";
-import { keyvOptions } from "./stored-entry";
+import { claimEntry, keyvOptions } from "./stored-entry";
 
 /**
  * Atomic compare-and-set: write ARGV[1] at KEYS[1] when nothing is there or the stored entry's `value.eTag`
@@ -22,7 +22,8 @@ return 1
 
 /**
  * A Redis server: one client shared by one @keyv/redis adapter per namespace. The adapter keeps keys as
- * `<namespace>::<key>`; the atomic write goes through the same client with a Lua script.
+ * `<namespace>::<key>`; the atomic write goes through the same client with a Lua script, and a claim is one
+ * `SET … NX PX`, which Redis expires by itself. native() hands out the same client with the prefix `<name>::`.
  *
  * The client connects at once and reconnects for ever with capped back-off. While it is disconnected, commands
  * wait at most `timeoutMs` to be sent and then fail, so a turn fails rather than hangs; ping() is bounded too.
@@ -63,8 +64,14 @@ export function redisBackend(url: string, timeoutMs: number): Backend {
             return written === 1;
           },
         },
+        claim: async (key, ttlMs) => {
+          const entry = claimEntry(ttlMs, Date.now());
+          const set = await client.set(adapter.createKeyPrefix(key, name), entry, { NX: true, PX: ttlMs });
+          return set === "OK";
+        },
       };
     },
+    native: (name) => ({ kind: "redis", client, keyPrefix: `${name}::` }),
     ping: async () => {
       const answered = await within(client.ping(), timeoutMs);
       if (!answered) throw new Error(`Redis did not answer PING within ${timeoutMs} ms.`);

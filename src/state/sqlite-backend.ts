@@ -2,16 +2,21 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { KeyvSqlite } from "@keyv/sqlite";
 import Keyv from "keyv";
+import { Database } from "sqlite3";
 import type { Backend, Namespace } from "./backend";
-import { keyvOptions } from "./stored-entry";
+import { claimEntry, keyvOptions } from "./stored-entry";
 
 /** How long a connection waits for another connection's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
+/** Every this many claims in a namespace, expired entries are deleted (SQLite, unlike Redis, keeps them). */
+const SWEEP_EVERY = 500;
 
 /**
  * A SQLite file: one table per namespace (`keyv_<name>`, with @keyv/sqlite's columns `key` and `value`), each
  * on its own connection. Compare-and-set is one upsert statement whose update applies only when the stored eTag
  * matches, so it is atomic across connections and processes; RETURNING tells whether a row was written.
+ * A claim is the same kind of upsert, applied only when the stored entry has expired. native() gives each
+ * namespace a sqlite3 connection of its own and the table `native_<name>`.
  *
  * @param file - absolute path of the database file; its folder is created if missing
  */
@@ -19,6 +24,7 @@ export function sqliteBackend(file: string): Backend {
   mkdirSync(path.dirname(file), { recursive: true });
   const adapters: KeyvSqlite[] = [];
   const connected: Promise<void>[] = [];
+  const databases: Database[] = [];
 
   return {
     kind: "sqlite",
@@ -37,6 +43,12 @@ export function sqliteBackend(file: string): Backend {
         `INSERT INTO ${table} (key, value) VALUES (?, ?) ` +
         `ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
         `WHERE json_extract(${table}.value, '$.value.eTag') = ? RETURNING key`;
+      const claimIfExpired =
+        `INSERT INTO ${table} (key, value) VALUES (?, ?) ` +
+        `ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
+        `WHERE json_extract(${table}.value, '$.expires') < ? RETURNING key`;
+      const sweep = `DELETE FROM ${table} WHERE json_extract(value, '$.expires') < ?`;
+      let claims = 0;
       return {
         // keyv's namespace stays undefined: the table is the namespace (and @keyv/sqlite's clear() empties it).
         keyv: new Keyv<unknown>(adapter, keyvOptions(undefined)),
@@ -46,14 +58,32 @@ export function sqliteBackend(file: string): Backend {
             return Array.isArray(rows) && rows.length === 1;
           },
         },
+        claim: async (key, ttlMs) => {
+          const now = Date.now();
+          claims += 1;
+          // Housekeeping only: a failed sweep must not fail the claim.
+          if (claims % SWEEP_EVERY === 0) await adapter.query(sweep, now).catch(() => undefined);
+          const rows: unknown = await adapter.query(claimIfExpired, key, claimEntry(ttlMs, now), now);
+          return Array.isArray(rows) && rows.length === 1;
+        },
       };
+    },
+    native(name: string) {
+      // Errors opening are reported by the first statement that uses the connection.
+      const db = new Database(file, () => undefined);
+      db.configure("busyTimeout", BUSY_TIMEOUT_MS);
+      databases.push(db);
+      return { kind: "sqlite", db, table: `native_${name}` };
     },
     ping: async () => {
       await Promise.all(connected);
       await adapters[0]?.query("SELECT 1");
     },
     close: async () => {
-      await Promise.allSettled(adapters.map(async (adapter) => adapter.close()));
+      await Promise.allSettled([
+        ...adapters.map(async (adapter) => adapter.close()),
+        ...databases.map(async (db) => new Promise<void>((resolve) => db.close(() => resolve()))),
+      ]);
     },
   };
 }

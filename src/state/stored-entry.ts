@@ -24,6 +24,31 @@ export function storedETag(raw: string): string | undefined {
 }
 
 /**
+ * The entry a claim stores: keyv's envelope with `true` as the value and keyv's `expires` (epoch milliseconds),
+ * so keyv reads a claim as `true` until it expires, and as absent afterwards.
+ *
+ * @param ttlMs - the claim's lifetime
+ * @param now - the current time, epoch milliseconds
+ */
+export function claimEntry(ttlMs: number, now: number): string {
+  return JSON.stringify({ value: true, expires: now + ttlMs });
+}
+
+/**
+ * Whether a stored entry has expired at `now`, by keyv's rule (strictly after `expires`). An entry without
+ * `expires`, or text that is not an entry, never expires.
+ */
+export function entryExpired(raw: string, now: number): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return false;
+  }
+  return isRecord(parsed) && typeof parsed.expires === "number" && now > parsed.expires;
+}
+
+/**
  * keyv options shared by every backend. Errors are thrown rather than swallowed (keyv's default would turn a
  * failed read into "no state", silently starting a conversation afresh). keyv's own `namespace:` key prefix is
  * off: each backend isolates namespaces itself (a Map, a table or a Redis key prefix per namespace).

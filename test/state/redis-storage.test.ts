@@ -52,5 +52,35 @@ if (redisUrl === "") {
         await store.close();
       }
     });
+
+    it("keeps a claim as a keyv entry under <prefix><namespace>::<key> that Redis expires", async function () {
+      const store = await open();
+      const key = conversationKey();
+      try {
+        const before = Date.now();
+        assert.equal(await store.claim("activities", key, 60_000), true);
+        const text = (await client.get(`${prefix}activities::${key}`)) ?? "null";
+        const raw = JSON.parse(text) as { value: unknown; expires: number };
+        assert.equal(raw.value, true);
+        assert.ok(raw.expires >= before + 60_000 && raw.expires <= Date.now() + 60_000);
+        const ttl = await client.pTTL(`${prefix}activities::${key}`);
+        assert.ok(ttl > 0 && ttl <= 60_000, `PTTL ${ttl}`);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("hands native() the store's client with the prefix <prefix><namespace>::", async function () {
+      const store = await open();
+      try {
+        const access = store.native("counters");
+        assert.ok(access.kind === "redis");
+        assert.equal(access.keyPrefix, `${prefix}counters::`);
+        await access.client.set(`${access.keyPrefix}k`, "1");
+        assert.equal(await client.get(`${prefix}counters::k`), "1");
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { KeyvSqlite } from "@keyv/sqlite";
 import { openStateStore } from "../../src/state";
+import { eventually } from "./claim-contract";
 import { conversationKey, describeStorageContract } from "./storage-contract";
 
 const folder = mkdtempSync(path.join(tmpdir(), "state-sqlite-"));
@@ -27,6 +28,49 @@ describe("SQLite state file", function () {
       assert.deepEqual(rows, [{ value: JSON.stringify({ value: { step: "verify", eTag: eTag.eTag } }) }]);
     } finally {
       await store.close();
+    }
+  });
+
+  it("keeps claims across reopen, and deletes expired entries every 500 claims", async function () {
+    const store = await openStateStore(`sqlite://${file}`);
+    const [kept, expiring] = [conversationKey(), conversationKey()];
+    assert.equal(await store.claim("sweep", kept, 3_600_000), true);
+    assert.equal(await store.claim("sweep", expiring, 1), true);
+    await store.close();
+    const reopened = await openStateStore(`sqlite://${file}`);
+    const raw = new KeyvSqlite({ uri: `sqlite://${file}`, table: "keyv_sweep" });
+    const stored = async (key: string): Promise<boolean> =>
+      ((await raw.query("SELECT key FROM keyv_sweep WHERE key = ?", key)) as unknown[]).length === 1;
+    try {
+      assert.equal(await reopened.claim("sweep", kept, 3_600_000), false);
+      await eventually(async () => (await reopened.keyv("sweep").get(expiring)) === undefined);
+      await raw.query("INSERT INTO keyv_sweep (key, value) VALUES (?, ?)", expiring, '{"value":true,"expires":1}');
+      for (let i = 1; i < 499; i += 1) await reopened.claim("sweep", `filler:${i}`, 3_600_000);
+      assert.equal(await stored(expiring), true, "not swept before the 500th claim");
+      await reopened.claim("sweep", "filler:499", 3_600_000);
+      assert.equal(await stored(expiring), false, "swept at the 500th claim");
+      assert.equal(await stored(kept), true);
+    } finally {
+      await raw.close();
+      await reopened.close();
+    }
+  });
+
+  it("gives native() a connection of its own to the file and a table apart from keyv's", async function () {
+    const [a, b] = [await openStateStore(`sqlite://${file}`), await openStateStore(`sqlite://${file}`)];
+    try {
+      const [one, two] = [a.native("counters"), b.native("counters")];
+      assert.ok(one.kind === "sqlite" && two.kind === "sqlite");
+      assert.equal(one.table, "native_counters");
+      const run = async (access: typeof one, sql: string, ...params: unknown[]): Promise<unknown[]> =>
+        new Promise((resolve, reject) => {
+          access.db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows)));
+        });
+      await run(one, `CREATE TABLE IF NOT EXISTS ${one.table} (key TEXT PRIMARY KEY, n INTEGER)`);
+      await run(one, `INSERT OR REPLACE INTO ${one.table} (key, n) VALUES (?, ?)`, "k", 7);
+      assert.deepEqual(await run(two, `SELECT n FROM ${two.table} WHERE key = ?`, "k"), [{ n: 7 }]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 

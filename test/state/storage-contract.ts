@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { StoreItem } from "botbuilder";
 import { StaleStateError } from "../../src/state";
 import type { StateStore } from "../../src/state";
+import { describeClaimContract } from "./claim-contract";
 
 /** What a backend can show beyond the common contract. */
 export interface ContractCapabilities {
@@ -184,5 +185,7 @@ export function describeStorageContract(
         assert.deepEqual(await reopened.keyv("jobs").get(key), [1, 2, 3]);
       });
     }
+
+    describeClaimContract(name, () => store, async () => (capabilities.shared ? openTracked() : store));
   });
 }
