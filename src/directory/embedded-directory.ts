@@ -1,0 +1,179 @@
+import type { Account } from "./account";
+import { PASSWORD_LIFETIME_DAYS } from "./account";
+import type { Directory } from "./directory";
+import type { FixtureEntry } from "./fixture";
+import { PASSWORD_HISTORY_LIMIT, accountFromEntry, parseFixture, readFixtureFile } from "./fixture";
+import type { SecretBox } from "./secret-box";
+import type { ItemStorage, StoredItem } from "./storage-cas";
+import { createItem, updateItem } from "./storage-cas";
+
+/** Storage keys: `directory/<email>` per account, plus one index (storage cannot list keys on every backend). */
+const KEY_PREFIX = "directory/";
+const INDEX_KEY = "directory/#index";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface AccountItem extends StoredItem {
+  account: Account;
+}
+
+interface IndexItem extends StoredItem {
+  emails: string[];
+}
+
+/** What importing a fixture needs besides the directory's own {@link SecretBox}. */
+export interface ImportOptions {
+  /** Hashes passwords (a `PasswordHasher`). */
+  hasher: { hash(secret: string): Promise<string> };
+  /** Import time: the default `createdAt` and `passwordChangedAt`. Default: now. */
+  now?: Date;
+}
+
+/** The outcome of an import: which emails were added and which were already present (and left alone). */
+export interface ImportResult {
+  imported: string[];
+  skipped: string[];
+}
+
+const keyOf = (email: string): string => KEY_PREFIX + email.trim().toLowerCase();
+
+/**
+ * The development directory, kept in the bot's state store so that a fresh `STATE_URL` means a fresh directory.
+ *
+ * Accounts are stored through botbuilder Storage (keys `directory/<email>`) rather than a plain keyv
+ * namespace, because Storage offers eTag compare-and-set: {@link EmbeddedDirectory.setPassword} reads, changes and
+ * writes with the eTag it read, and retries on a conflict, so two concurrent changes are both applied even across
+ * bot instances. An index item lists the emails for {@link EmbeddedDirectory.list}; it may briefly name an email
+ * whose account is gone (it is updated before a write and after a removal), and `list` skips those.
+ */
+export class EmbeddedDirectory implements Directory {
+  /**
+   * @param storage - the state store's `storage`
+   * @param box - opens the accounts' TOTP secrets (and seals them on import)
+   */
+  constructor(
+    private readonly storage: ItemStorage,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** The account for an address (trimmed and lower-cased here too), or undefined. */
+  async findByEmail(email: string): Promise<Account | undefined> {
+    const key = keyOf(email);
+    const item = (await this.storage.read([key]))[key] as AccountItem | undefined;
+    return item?.account;
+  }
+
+  /**
+   * Sets a new password hash: the old hash goes to the front of the history (at most 10 kept), the password
+   * changes now and expires in 365 days, and the temporary flag is cleared. Safe against concurrent calls.
+   *
+   * @throws Error when there is no such account, or when the write keeps conflicting
+   */
+  async setPassword(email: string, passwordHash: string, now: Date): Promise<Account> {
+    const key = keyOf(email);
+    const item = await updateItem<AccountItem>(this.storage, key, (current) => {
+      if (!current) throw new Error(`No account ${email.trim().toLowerCase()} in the directory.`);
+      const account = current.account;
+      return {
+        account: {
+          ...account,
+          passwordHash,
+          previousPasswordHashes: [account.passwordHash, ...account.previousPasswordHashes].slice(0, PASSWORD_HISTORY_LIMIT),
+          passwordChangedAt: now.toISOString(),
+          passwordExpiresAt: new Date(now.getTime() + PASSWORD_LIFETIME_DAYS * DAY_MS).toISOString(),
+          temporaryPassword: false,
+        },
+      };
+    });
+    return item.account;
+  }
+
+  /**
+   * The decrypted TOTP secret (base32) of an account, or undefined when it has none.
+   *
+   * @throws Error when the stored secret cannot be opened with this directory's key
+   */
+  totpSecretOf(account: Account): string | undefined {
+    return account.totpSecretEncrypted === undefined ? undefined : this.box.decrypt(account.totpSecretEncrypted, account.email);
+  }
+
+  /** Seals a TOTP secret (base32) for an account, for {@link Account.totpSecretEncrypted}. */
+  sealTotpSecret(email: string, secretBase32: string): string {
+    return this.box.encrypt(secretBase32, email.trim().toLowerCase());
+  }
+
+  /** Adds or replaces an account (its email is trimmed and lower-cased). */
+  async upsert(account: Account): Promise<void> {
+    const email = account.email.trim().toLowerCase();
+    await this.addToIndex(email);
+    const item: AccountItem = { account: { ...account, email }, eTag: "*" };
+    await this.storage.write({ [keyOf(email)]: item });
+  }
+
+  /** Removes an account; true when there was one. */
+  async remove(email: string): Promise<boolean> {
+    const key = keyOf(email);
+    const existed = (await this.storage.read([key]))[key] !== undefined;
+    await this.storage.delete([key]);
+    const address = key.slice(KEY_PREFIX.length);
+    await this.updateIndex((emails) => emails.filter((known) => known !== address));
+    return existed;
+  }
+
+  /** Every account, ordered by email. */
+  async list(): Promise<Account[]> {
+    const index = (await this.storage.read([INDEX_KEY]))[INDEX_KEY] as IndexItem | undefined;
+    const keys = [...(index?.emails ?? [])].sort().map(keyOf);
+    if (keys.length === 0) return [];
+    const items = await this.storage.read(keys);
+    return keys.flatMap((key) => {
+      const item = items[key] as AccountItem | undefined;
+      return item ? [item.account] : [];
+    });
+  }
+
+  /**
+   * Imports fixture entries (see `env/accounts.dev.json`): validates all of them first (nothing is written when
+   * one is bad), then adds each account that is not already present, with passwords hashed and TOTP secrets sealed.
+   * Accounts already present are left alone, so a password reset in the bot survives a restart; remove an account
+   * (or use a fresh `STATE_URL`) to import it again.
+   *
+   * @throws `FixtureError` naming each bad entry and field (never a value)
+   */
+  async importFixture(entries: unknown, options: ImportOptions, source?: string): Promise<ImportResult> {
+    return this.importEntries(parseFixture(entries, source), options);
+  }
+
+  /**
+   * Imports the fixture file named by `ACCOUNTS_FILE`, as {@link EmbeddedDirectory.importFixture} does.
+   *
+   * @throws `FixtureError` when the file is missing, not JSON, or has a bad entry
+   */
+  async seedFromFile(file: string, options: ImportOptions): Promise<ImportResult> {
+    return this.importEntries(readFixtureFile(file), options);
+  }
+
+  private async importEntries(entries: FixtureEntry[], options: ImportOptions): Promise<ImportResult> {
+    const result: ImportResult = { imported: [], skipped: [] };
+    const now = options.now ?? new Date();
+    for (const entry of entries) {
+      if (await this.findByEmail(entry.email)) {
+        result.skipped.push(entry.email);
+        continue;
+      }
+      const account = await accountFromEntry(entry, { hasher: options.hasher, box: this.box, now });
+      await this.addToIndex(account.email);
+      // Created only if still absent: another instance importing at the same time cannot overwrite a reset.
+      const created = await createItem(this.storage, keyOf(account.email), { account });
+      (created ? result.imported : result.skipped).push(entry.email);
+    }
+    return result;
+  }
+
+  private async addToIndex(email: string): Promise<void> {
+    await this.updateIndex((emails) => (emails.includes(email) ? emails : [...emails, email]));
+  }
+
+  private async updateIndex(change: (emails: string[]) => string[]): Promise<void> {
+    await updateItem<IndexItem>(this.storage, INDEX_KEY, (current) => ({ emails: change(current?.emails ?? []) }));
+  }
+}
