@@ -11,10 +11,27 @@ export const Verb = {
   StartHandoff: "handoff.start",
   /** Show what the bot can do. */
   ShowHelp: "help.show",
+  /** Answer the captcha. */
+  SubmitCaptcha: "captcha.submit",
+  /** Ask for a new captcha image. */
+  RefreshCaptcha: "captcha.refresh",
+  /** Choose how to prove who you are (the method travels in the data). */
+  ChooseMethod: "method.choose",
+  /** Submit a verification code. */
+  SubmitCode: "code.submit",
+  /** Ask for a new code by text or call. */
+  ResendCode: "code.resend",
+  /** Submit a new password (typed twice). */
+  SubmitNewPassword: "password.submit",
+  /** Stop the journey in progress. */
+  CancelJourney: "journey.cancel",
 } as const;
 
 /** A card verb. */
 export type Verb = (typeof Verb)[keyof typeof Verb];
+
+/** A verb that starts a journey from anywhere. */
+export type GlobalVerb = typeof Verb.StartReset | typeof Verb.StartFirstLogin | typeof Verb.StartHandoff | typeof Verb.ShowHelp;
 
 /** Verbs that start a journey from anywhere, replacing whatever conversation was in progress. */
 export const GLOBAL_VERBS: ReadonlySet<string> = new Set<string>([
@@ -22,4 +39,15 @@ export const GLOBAL_VERBS: ReadonlySet<string> = new Set<string>([
   Verb.StartFirstLogin,
   Verb.StartHandoff,
   Verb.ShowHelp,
+]);
+
+/** Verbs that answer a step of a journey in progress; with no journey in progress they belong to a finished one. */
+export const DIALOG_VERBS: ReadonlySet<string> = new Set<string>([
+  Verb.SubmitCaptcha,
+  Verb.RefreshCaptcha,
+  Verb.ChooseMethod,
+  Verb.SubmitCode,
+  Verb.ResendCode,
+  Verb.SubmitNewPassword,
+  Verb.CancelJourney,
 ]);

@@ -4,6 +4,7 @@ import { ActivityTypes } from "botbuilder";
 import { matchIntent } from "../src/intents";
 import { helpCard } from "../cards/render";
 import { DialogId } from "./ids";
+import { Verb } from "../cards/verbs";
 
 /** Said when a person cancels a journey. */
 export const CANCELLED_MESSAGE = "OK, I've stopped. Nothing has been changed. Type **help** whenever you want to start again.";
@@ -22,8 +23,9 @@ export abstract class HelpdeskDialog extends ComponentDialog {
 
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
     const activity = innerDc.context.activity;
-    if (activity.type !== (ActivityTypes.Message as string) || !activity.text) return undefined;
-    switch (matchIntent(activity.text)) {
+    if (activity.type !== (ActivityTypes.Message as string)) return undefined;
+    const pressedCancel = (activity.value as { verb?: unknown } | undefined)?.verb === Verb.CancelJourney;
+    switch (pressedCancel ? "cancel" : matchIntent(activity.text)) {
       case "cancel":
         await innerDc.context.sendActivity(CANCELLED_MESSAGE);
         return innerDc.cancelAllDialogs(true);

@@ -1,9 +1,18 @@
 import { MessageFactory } from "botbuilder";
 import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
-import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
+import type { DialogContext, DialogInstance, DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
+import { resetSuccessCard } from "../cards/render";
 import { readNhsmailAddress } from "../src/directory/email";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
+import { CaptchaDialog } from "./captcha-dialog";
+import { VerifyIdentityDialog } from "./verify-identity-dialog";
+import { PhoneCodeDialog } from "./phone-code-dialog";
+import { AppCodeDialog } from "./app-code-dialog";
+import { NewPasswordDialog } from "./new-password-dialog";
+import type { NewPasswordResult } from "./new-password-dialog";
+import { audit, sayBlocked, userKey } from "./reset-services";
+import type { ResetServices } from "./reset-services";
 
 /** The first question of a reset. */
 export const ASK_EMAIL = "Let's get you back into your account. What's your **@nhs.net** email address?";
@@ -11,6 +20,8 @@ export const ASK_EMAIL = "Let's get you back into your account. What's your **@n
 export const NOT_AN_ADDRESS = "That doesn't look like an email address. Please type your full address, like **jane.smith@nhs.net**.";
 /** Said when the address is not an NHSmail one. */
 export const NOT_NHSMAIL = "I can only reset **@nhs.net** accounts. Please type your NHSmail address, like **jane.smith@nhs.net**.";
+/** Said when a reset session has been idle too long. */
+export const SESSION_EXPIRED = "Your reset session timed out after a period without activity, so I've stopped it. Nothing was changed. Type **reset my password** to start again.";
 
 /** Checks the typed address and sets the retry prompt to say exactly what was wrong. */
 export function nhsmailAddressValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
@@ -23,26 +34,111 @@ export function nhsmailAddressValidator(prompt: PromptValidatorContext<string>):
   return Promise.resolve(false);
 }
 
-/** Self-service password reset, following the NHSmail guide step by step. */
-export class ResetPasswordDialog extends HelpdeskDialog {
-  protected readonly helpText = "We're resetting your NHSmail password. Type your @nhs.net email address to carry on, or **cancel** to stop.";
+interface ResetValues {
+  email?: string;
+}
 
-  constructor() {
+/** Formats a date as a person in the UK reads it: "Tuesday 23 November 2027". */
+export function ukDate(iso: string): string {
+  return new Date(iso).toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
+}
+
+/**
+ * Self-service password reset, as the NHSmail guide describes it: address, captcha, verification (text, call or
+ * authenticator app), new password, confirmation. An unknown address goes through the same steps with the same
+ * words and never succeeds. The session ends after `sessionMinutes` without activity.
+ */
+export class ResetPasswordDialog extends HelpdeskDialog {
+  protected readonly helpText = "We're resetting your NHSmail password, one step at a time. Answer the question above, or type **cancel** to stop.";
+
+  constructor(private readonly services: ResetServices) {
     super(DialogId.ResetPassword);
     this.addDialog(new TextPrompt(PromptId.Email, nhsmailAddressValidator));
-    this.addDialog(new WaterfallDialog(WaterfallId.ResetPassword, [this.emailStep.bind(this), this.portalStep.bind(this)]));
+    this.addDialog(new CaptchaDialog(services));
+    this.addDialog(new VerifyIdentityDialog(services));
+    this.addDialog(new PhoneCodeDialog(services));
+    this.addDialog(new AppCodeDialog(services));
+    this.addDialog(new NewPasswordDialog(services));
+    this.addDialog(
+      new WaterfallDialog(WaterfallId.ResetPassword, [
+        this.emailStep.bind(this),
+        this.captchaStep.bind(this),
+        this.verifyStep.bind(this),
+        this.passwordStep.bind(this),
+        this.successStep.bind(this),
+      ]),
+    );
     this.initialDialogId = WaterfallId.ResetPassword;
+  }
+
+  override async beginDialog(outerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
+    this.touch(outerDc.activeDialog);
+    return super.beginDialog(outerDc, options);
+  }
+
+  override async continueDialog(outerDc: DialogContext): Promise<DialogTurnResult> {
+    const instance = outerDc.activeDialog as DialogInstance<{ lastActivityAt?: number }> | undefined;
+    const last = instance?.state.lastActivityAt ?? 0;
+    if (this.services.clock().getTime() - last > this.services.sessionMinutes * 60_000) {
+      await outerDc.context.sendActivity(SESSION_EXPIRED);
+      return outerDc.endDialog({ expired: true });
+    }
+    this.touch(instance);
+    return super.continueDialog(outerDc);
+  }
+
+  private touch(instance: DialogInstance | undefined): void {
+    if (instance) (instance.state as { lastActivityAt?: number }).lastActivityAt = this.services.clock().getTime();
   }
 
   private async emailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     return step.prompt(PromptId.Email, { prompt: ASK_EMAIL });
   }
 
-  private async portalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await step.context.sendActivity(
-      "Thank you. To prove it's you, open **https://portal.nhs.net**, choose **Self-Service Password Reset Portal**, " +
-        "enter that address and the captcha, then use a text or call to your registered mobile, or a code from your authenticator app.",
-    );
+  private async captchaStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const email = String(step.result);
+    (step.values as ResetValues).email = email;
+    if (!(await this.services.throttles.consume("userAttempts", userKey(step.context, this.services))).allowed) return this.blocked(step, "too-many-journeys");
+    await audit(step.context, this.services, { type: "reset.started", outcome: "info", email });
+    return this.services.captcha ? step.beginDialog(DialogId.Captcha) : step.next(true);
+  }
+
+  private async verifyStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const email = (step.values as ResetValues).email ?? "";
+    if (step.result !== true) return step.endDialog();
+    await audit(step.context, this.services, { type: "reset.captcha", outcome: "passed", email });
+    if (!(await this.services.throttles.check("identityFailed", email)).allowed) return this.blocked(step, "identity-failures");
+    return step.beginDialog(DialogId.VerifyIdentity, { email });
+  }
+
+  private async passwordStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result !== true) return step.endDialog();
+    return step.beginDialog(DialogId.NewPassword, { email: (step.values as ResetValues).email });
+  }
+
+  private async successStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const email = (step.values as ResetValues).email ?? "";
+    const { expiresAt } = step.result as NewPasswordResult;
+    await this.services.throttles.reset(email);
+    await this.services.throttles.consume("resetCompleted", email);
+    const notified = await this.notify(email);
+    await step.context.sendActivity({ attachments: [resetSuccessCard({ expires: ukDate(expiresAt), notified })] });
+    await audit(step.context, this.services, { type: "reset.completed", outcome: "passed", email });
+    return step.endDialog();
+  }
+
+  /** Tells the account's registered contacts that the password changed (never including it). */
+  private async notify(email: string): Promise<string> {
+    const account = await this.services.directory.findByEmail(email);
+    const text = "Your NHSmail password was just changed using the helpdesk bot in Microsoft Teams. If this wasn't you, contact the helpdesk straight away.";
+    await this.services.sender.send({ channel: "email", to: email, subject: "Your NHSmail password was changed", text });
+    if (account?.mobile) await this.services.sender.send({ channel: "sms", to: account.mobile, text });
+    return account?.mobile ? "email and a text to your mobile" : "email";
+  }
+
+  private async blocked(step: WaterfallStepContext, reason: string): Promise<DialogTurnResult> {
+    await sayBlocked(step.context, this.services);
+    await audit(step.context, this.services, { type: "reset.blocked", outcome: "blocked", email: (step.values as ResetValues).email, detail: reason });
     return step.endDialog();
   }
 }

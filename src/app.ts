@@ -5,11 +5,13 @@ import { ActivityTypes } from "botbuilder";
 import type { Storage, TurnContext } from "botbuilder";
 import { DialogSet } from "botbuilder-dialogs";
 import { Verb, GLOBAL_VERBS } from "../cards/verbs";
+import type { GlobalVerb } from "../cards/verbs";
 import { firstLoginGuideCard, mainHelpCard, welcomeCard } from "../cards/render";
 import { DialogId } from "../dialogs/ids";
 import { ResetPasswordDialog } from "../dialogs/reset-password-dialog";
 import { HandoffDialog } from "../dialogs/handoff-dialog";
 import type { HelpdeskContact } from "../dialogs/handoff-dialog";
+import type { ResetServices } from "../dialogs/reset-services";
 import { INTENT_PATTERNS } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
@@ -23,6 +25,13 @@ export interface AppDependencies {
   logger: Logger;
   botAppId?: string;
   helpdesk: HelpdeskContact;
+  /** The services the password reset uses. */
+  reset: ResetServices;
+  /**
+   * Claims an activity id; false when it was already claimed, i.e. Teams redelivered an activity (it retries after
+   * 15 s without an answer). A redelivered activity is answered with nothing and changes nothing.
+   */
+  claimActivity: (key: string) => Promise<boolean>;
 }
 
 /** Said to unknown text, above the help card. */
@@ -48,7 +57,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   });
 
   const dialogs = new DialogSet(new DialogStateAccessor());
-  dialogs.add(new ResetPasswordDialog());
+  dialogs.add(new ResetPasswordDialog(deps.reset));
   dialogs.add(new HandoffDialog(deps.helpdesk));
 
   const begin = async (context: TurnContext, dialogId: string): Promise<void> => {
@@ -65,21 +74,26 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     help: (context) => showHelp(context),
     cancel: (context) => showHelp(context, NOTHING_TO_CANCEL),
   };
-  const verbHandlers: Record<Verb, (context: TurnContext) => Promise<void>> = {
+  const verbHandlers: Record<GlobalVerb, (context: TurnContext) => Promise<void>> = {
     [Verb.StartReset]: intentHandlers.reset,
     [Verb.StartFirstLogin]: intentHandlers.firstLogin,
     [Verb.StartHandoff]: intentHandlers.handoff,
     [Verb.ShowHelp]: intentHandlers.help,
   };
 
-  app.turn("beforeTurn", (context, state) => {
+  app.turn("beforeTurn", async (context, state) => {
+    const { id, conversation } = context.activity;
+    if (id && conversation?.id && !(await deps.claimActivity(`${conversation.id}|${id}`))) {
+      turnLogOf(context, deps.logger).info("ignored a redelivered activity");
+      return false;
+    }
     bindTurnState(context, state);
     bindTurnId(context, context.activity.id ?? randomUUID());
     // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
     if (deps.logger.isLevelEnabled("debug")) {
       turnLogOf(context, deps.logger).debug({ type: context.activity.type, channelId: context.activity.channelId, verb: verbOf(context) }, "turn");
     }
-    return Promise.resolve(true);
+    return true;
   });
 
   app.conversationUpdate("membersAdded", async (context) => {

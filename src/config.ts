@@ -4,7 +4,7 @@ import dotenv from "dotenv";
 import { z } from "zod";
 
 /** Environment variables whose values must never be printed, even when invalid. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD"]);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY"]);
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -32,6 +32,22 @@ export const configSchema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     HELPDESK_PHONE: z.string().min(3).default("0333 200 1133"),
     HELPDESK_EMAIL: z.string().email("must be an email address").default("helpdesk@nhs.net"),
+    ACCOUNTS_FILE: z.string().min(1).default("env/accounts.dev.json"),
+    OUTBOX_FILE: z.string().min(1).default("var/outbox.jsonl"),
+    // Only the exact word "off" turns the captcha off (automated tests); anything else keeps it on.
+    CAPTCHA: z.string().default("on"),
+    SECRETS_KEY: z.preprocess(
+      blankToUndefined,
+      z.string().refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes in base64").optional(),
+    ),
+    RESET_SESSION_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+    PASSWORD_HISTORY: z.coerce.number().int().min(0).max(24).default(4),
+    SCRYPT_LOG2N: z.coerce.number().int().min(10).max(20).default(15),
+    BREACH_SOURCE: z.enum(["offline", "hibp", "both", "off"]).default("offline"),
+    BREACH_INDEX_FILE: optionalText,
+    HIBP_URL: z.string().url().default("https://api.pwnedpasswords.com"),
+    HIBP_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
+    HIBP_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {

@@ -8,6 +8,11 @@ import { openStateStore } from "./state";
 import type { StateStore } from "./state";
 import { createApp } from "./app";
 import { BotServer } from "./server";
+import { createServices } from "./services";
+import type { Directory } from "./directory";
+
+/** How long an activity id is remembered, to drop Teams' redeliveries (it retries after 15 s). */
+const ACTIVITY_MEMORY_MS = 10 * 60_000;
 
 /** A started bot service. */
 export interface RunningService {
@@ -15,6 +20,8 @@ export interface RunningService {
   url: string;
   store: StateStore;
   logger: Logger;
+  /** The embedded directory (administration and tests). */
+  directory: Directory;
   /** Requests received and not yet answered. */
   requestsInFlight(): number;
   /** Stops taking requests, lets turns in flight finish, then closes the store. Safe to call twice. */
@@ -25,12 +32,21 @@ export interface RunningService {
 export interface StartOptions {
   /** Where logs go (standard output by default). */
   logDestination?: DestinationStream;
+  /** The project root: where env/, var/ and the password data live. Default: the working directory. */
+  root?: string;
+  /** The clock (tests move it to expire sessions and codes). */
+  clock?: () => Date;
+  /** Where the development outbox echoes each message; the console by default. Tests pass their own. */
+  outboxEcho?: (line: string) => void;
 }
 
 /** The one wiring point: config → storage → app → server. */
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
+  const root = options.root ?? process.cwd();
+  const clock = options.clock ?? (() => new Date());
   const store = await openStateStore(config.STATE_URL);
+  const services = await createServices(config, store, logger, { root, clock, outboxEcho: options.outboxEcho });
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID ?? "",
     MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
@@ -43,6 +59,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
     botAppId: config.BOT_ID,
     helpdesk: { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL },
+    reset: services.reset,
+    claimActivity: (key) => store.claim("activities", key, ACTIVITY_MEMORY_MS),
   });
   const server = new BotServer({
     adapter,
@@ -59,10 +77,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       await server.close(config.SHUTDOWN_GRACE_MS);
+      await services.close();
       await store.close();
       logger.info("bot stopped");
     })());
-  return { url, store, logger, close, requestsInFlight: () => server.requestsInFlight };
+  return { url, store, logger, directory: services.directory, close, requestsInFlight: () => server.requestsInFlight };
 }
 
 /** Command-line entry: load config (fail fast), start, and stop cleanly on SIGTERM/SIGINT. */

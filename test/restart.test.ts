@@ -16,7 +16,7 @@ describe("state survives a restart", () => {
       const second = await startTestBot(env);
       try {
         const resumed = new Conversation(second.endpoint, chat.user, chat.conversationId);
-        assert.match(visibleText(await resumed.say("jane.smith@nhs.net")), /Self-Service Password Reset Portal/);
+        assert.match(visibleText(await resumed.say("jane.smith@nhs.net")), /Verify it's you/);
       } finally {
         await second.service.close();
       }

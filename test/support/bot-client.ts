@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import type { Activity, Attachment } from "botbuilder";
 import { parseConfig } from "../../src/config";
@@ -22,15 +24,31 @@ export interface TestBot {
   service: RunningService;
   log: LogCapture;
   endpoint: string;
+  /** The outbox file the dev message provider writes to. */
+  outbox: string;
 }
 
 /** Starts the real service over HTTP with test settings; `env` overrides them. */
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+export async function startTestBot(env: Record<string, string> = {}, options: { clock?: () => Date } = {}): Promise<TestBot> {
   const log = new LogCapture();
-  const config = parseConfig({ PORT: "0", HOST: "127.0.0.1", STATE_URL: "memory://", LOG_LEVEL: "info", ...env });
-  const service = await startService(config, { logDestination: log });
-  return { service, log, endpoint: `${service.url}/api/messages` };
+  const outbox = path.join(os.tmpdir(), `helpdesk-outbox-${randomUUID()}.jsonl`);
+  const config = parseConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    STATE_URL: "memory://",
+    LOG_LEVEL: "info",
+    OUTBOX_FILE: outbox,
+    CAPTCHA: "off",
+    SCRYPT_LOG2N: "10",
+    SECRETS_KEY: TEST_SECRETS_KEY,
+    ...env,
+  });
+  const service = await startService(config, { logDestination: log, clock: options.clock, outboxEcho: () => undefined });
+  return { service, log, endpoint: `${service.url}/api/messages`, outbox: config.OUTBOX_FILE };
 }
+
+/** A fixed key for tests (never used outside them). */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString("base64");
 
 /** One person in one conversation, talking to the bot over HTTP with `deliveryMode: "expectReplies"`. */
 export class Conversation {

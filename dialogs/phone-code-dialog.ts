@@ -1,0 +1,154 @@
+import { MessageFactory } from "botbuilder";
+import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
+import type { DialogTurnResult, PromptOptions, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
+import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
+import type { CardSubmission } from "./prompts/card-submit-prompt";
+import { CODE_VERBS, codeCard, readCode } from "./prompts/code-entry";
+import { normaliseUkMobile, phoneMatches } from "../src/verification/phone";
+import { HelpdeskDialog } from "./base-dialog";
+import { DialogId, PromptId, WaterfallId } from "./ids";
+import { audit, recordFailedProof, sayBlocked } from "./reset-services";
+import type { ResetServices } from "./reset-services";
+
+/** Options for {@link PhoneCodeDialog}. */
+export interface PhoneCodeOptions {
+  email: string;
+  channel: "sms" | "voice";
+}
+
+/** Said when the typed text is not a UK mobile number. */
+export const NOT_A_MOBILE = "That doesn't look like a UK mobile number. Type the whole number starting with +44, +440 or 0, like 07700 900118.";
+/** Said when the code is not 6 digits. */
+export const NOT_A_CODE = "The code is 6 digits, like 123456. Type it here, or type **try again** for a new one.";
+/** Said when the code is wrong. */
+export const WRONG_CODE = "That code isn't right. Check the message and type it again, or type **try again** for a new code.";
+/** Said when the code has expired. */
+export const EXPIRED_CODE = "That code has expired: codes last 5 minutes. Type **try again** and I'll send a new one.";
+
+const TRY_AGAIN = /^\s*(try again|resend|send (it )?again|new code|another code)\s*[.!]*\s*$/i;
+type Outcome = "verified" | "blocked";
+type CodePromptOptions = PromptOptions & { matched: boolean; hint: string; subject: string; validations: PhoneCodeOptions & { verbs: readonly string[] } };
+
+/** The wording after a number is typed: identical whether or not it matched, so it reveals nothing. */
+export function codeSentMessage(channel: "sms" | "voice", hint: string, again = false): string {
+  const what = channel === "sms" ? `a text with a 6-digit code is on its way to ${hint}` : `I'm calling ${hint} now: answer to hear your 6-digit code`;
+  return `${again ? "Done: " : ""}If that's the number registered to your account, ${what}. It can take up to 20 seconds. ` +
+    "Type the code here, or type **try again** if it doesn't arrive.";
+}
+
+/**
+ * Steps 5–8 of the guide for a text or a call: type the complete mobile number (the hint shows its last two
+ * digits), get a code on it, type the code; "try again" sends a new one. Ends with `true` when verified.
+ */
+export class PhoneCodeDialog extends HelpdeskDialog {
+  protected readonly helpText = "Type your complete mobile number, then the code I send to it. Type **try again** for a new code.";
+
+  constructor(private readonly services: ResetServices) {
+    super(DialogId.PhoneCode);
+    this.addDialog(new TextPrompt(PromptId.MobileNumber, (p) => this.validateNumber(p)));
+    this.addDialog(new CardSubmitPrompt(PromptId.PhoneCode, (p) => this.validateCode(p)));
+    this.addDialog(new WaterfallDialog(WaterfallId.PhoneCode, [this.numberStep.bind(this), this.sendStep.bind(this), this.codeStep.bind(this), this.doneStep.bind(this)]));
+    this.initialDialogId = WaterfallId.PhoneCode;
+  }
+
+  private async numberStep(step: WaterfallStepContext<PhoneCodeOptions>): Promise<DialogTurnResult> {
+    const account = await this.services.directory.findByEmail(step.options.email);
+    const hint = this.services.mobileHint(step.options.email, account);
+    const verb = step.options.channel === "sms" ? "text" : "call";
+    const prompt = `To protect your account, type your complete mobile number (${hint}). I'll then ${verb} it with a verification code.`;
+    return step.prompt(PromptId.MobileNumber, { prompt, validations: { hint } });
+  }
+
+  private async sendStep(step: WaterfallStepContext<PhoneCodeOptions>): Promise<DialogTurnResult> {
+    const { email, channel } = step.options;
+    const account = await this.services.directory.findByEmail(email);
+    const hint = this.services.mobileHint(email, account);
+    const matched = Boolean(account?.mobile && phoneMatches(String(step.result), account.mobile));
+    (step.values as { matched?: boolean }).matched = matched;
+    if (!(await this.sendCode(email, channel, matched, this.subject(step)))) return this.blocked(step);
+    if (!matched && !(await recordFailedProof(this.services, email))) return this.blocked(step);
+    await audit(step.context, this.services, { type: "reset.mobile", outcome: matched ? "passed" : "failed", email, detail: channel });
+    return step.next(hint);
+  }
+
+  private async codeStep(step: WaterfallStepContext<PhoneCodeOptions>): Promise<DialogTurnResult> {
+    const options: CodePromptOptions = {
+      prompt: codeCard(codeSentMessage(step.options.channel, String(step.result)), "", true),
+      matched: Boolean((step.values as { matched?: boolean }).matched),
+      hint: String(step.result),
+      subject: this.subject(step),
+      validations: { ...step.options, verbs: CODE_VERBS },
+    };
+    return step.prompt(PromptId.PhoneCode, options);
+  }
+
+  private async doneStep(step: WaterfallStepContext<PhoneCodeOptions>): Promise<DialogTurnResult> {
+    if ((step.result as Outcome) === "blocked") return this.blocked(step);
+    await audit(step.context, this.services, { type: "reset.identity", outcome: "passed", email: step.options.email, detail: step.options.channel });
+    return step.endDialog(true);
+  }
+
+  private async blocked(step: WaterfallStepContext<PhoneCodeOptions>): Promise<DialogTurnResult> {
+    await sayBlocked(step.context, this.services);
+    await audit(step.context, this.services, { type: "reset.blocked", outcome: "blocked", email: step.options.email, detail: step.options.channel });
+    return step.endDialog(false);
+  }
+
+  /** Issues and sends a code when the number matched; counts the send either way. False when throttled. */
+  private async sendCode(email: string, channel: "sms" | "voice", matched: boolean, subject: string): Promise<boolean> {
+    if (!(await this.services.throttles.consume(channel === "sms" ? "codeSent" : "callMade", email)).allowed) return false;
+    const account = matched ? await this.services.directory.findByEmail(email) : undefined;
+    if (account?.mobile) {
+      const code = await this.services.codes.issue(subject);
+      const spoken = code.split("").join(" ");
+      const text =
+        channel === "sms"
+          ? `Your NHSmail verification code is ${code}. It expires in 5 minutes. Never share it.`
+          : `This is NHSmail. Your verification code is ${spoken}. Again: ${spoken}.`;
+      await this.services.sender.send({ channel, to: account.mobile, text });
+    }
+    return true;
+  }
+
+  /** Codes are bound to this conversation's reset, so another session's code never works here. */
+  private subject(step: WaterfallStepContext<PhoneCodeOptions>): string {
+    return `reset|${step.options.email}|${step.context.activity.conversation.id}`;
+  }
+
+  private validateNumber(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const typed = prompt.recognized.value ?? "";
+    const hint = (prompt.options.validations as { hint: string }).hint;
+    const e164 = normaliseUkMobile(typed);
+    if (!e164) {
+      prompt.options.retryPrompt = MessageFactory.text(NOT_A_MOBILE);
+      return Promise.resolve(false);
+    }
+    if (!hint.endsWith(e164.slice(-2))) {
+      prompt.options.retryPrompt = MessageFactory.text(`That number doesn't match the one registered to your account (${hint}). Please check it and type it again.`);
+      return Promise.resolve(false);
+    }
+    prompt.recognized.value = e164;
+    return Promise.resolve(true);
+  }
+
+  private async validateCode(prompt: PromptValidatorContext<CardSubmission>): Promise<boolean> {
+    const options = prompt.options as CodePromptOptions;
+    const { email, channel } = options.validations;
+    const { code: typed, resend } = await readCode(prompt);
+    const outcome = (value: Outcome): boolean => (((prompt.recognized as { value: unknown }).value = value), true);
+    const retry = (error: string, message = codeSentMessage(channel, options.hint)): boolean => ((options.retryPrompt = codeCard(message, error, true)), false);
+
+    if (resend || TRY_AGAIN.test(typed)) {
+      if (!(await this.sendCode(email, channel, options.matched, options.subject))) return outcome("blocked");
+      return retry("", codeSentMessage(channel, options.hint, true));
+    }
+    const code = typed.replace(/[\s-]/g, "");
+    if (!/^\d{6,8}$/.test(code)) return retry(NOT_A_CODE);
+    if (!(await this.services.throttles.consume("codeChecked", email)).allowed) return outcome("blocked");
+    const result = await this.services.codes.verify(options.subject, code);
+    if (result === "ok") return outcome("verified");
+    await audit(prompt.context, this.services, { type: "reset.code", outcome: "failed", email, detail: result === "expired" ? "expired" : "wrong-code" });
+    if (!(await recordFailedProof(this.services, email))) return outcome("blocked");
+    return retry(result === "expired" ? EXPIRED_CODE : WRONG_CODE);
+  }
+}

@@ -1,0 +1,75 @@
+import type { TurnContext } from "botbuilder";
+import type { Account } from "../src/directory/account";
+import type { Directory } from "../src/directory/directory";
+import type { MessageSender } from "../src/messaging/message-sender";
+import type { AuditLog, AuditEvent } from "../src/audit/audit-log";
+import type { Captcha, OneTimeCodes, Throttles, TotpVerifier } from "../src/verification/ports";
+import type { PasswordHasher, PasswordPolicy } from "../src/policy";
+import { helpdeskContactCard } from "../cards/render";
+import type { HelpdeskContact } from "./handoff-dialog";
+
+/** Everything the reset journey needs, as ports: the dialogs never see an adapter. */
+export interface ResetServices {
+  directory: Directory;
+  codes: OneTimeCodes;
+  totp: TotpVerifier;
+  throttles: Throttles;
+  /** Absent when the captcha is switched off (automated tests only). */
+  captcha?: Captcha;
+  sender: MessageSender;
+  audit: AuditLog;
+  policy: PasswordPolicy;
+  hasher: PasswordHasher;
+  /** The masked hint for the registered mobile (`*****18`); a stable made-up one when there is none. */
+  mobileHint(email: string, account: Account | undefined): string;
+  /** A pseudonymous, stable id for a Teams user, for audit and throttles. */
+  pseudonym(userId: string): string;
+  clock: () => Date;
+  helpdesk: HelpdeskContact;
+  /** A reset session ends after this long without activity. */
+  sessionMinutes: number;
+}
+
+/** Said when a throttle blocks the journey: the same words whether or not the account exists. */
+export const BLOCKED_MESSAGE =
+  "For your security, I can't continue resetting this account right now because there have been too many attempts. " +
+  "This lasts up to 24 hours. If you need to get in sooner, the helpdesk can help.";
+
+/** Tells the person they are blocked, with the helpdesk's details. */
+export async function sayBlocked(context: TurnContext, services: ResetServices): Promise<void> {
+  await context.sendActivity({
+    text: BLOCKED_MESSAGE,
+    attachments: [helpdeskContactCard({ reason: "", ...services.helpdesk })],
+  });
+}
+
+/** Records an audit event for the current Teams user. */
+export async function audit(context: TurnContext, services: ResetServices, event: Omit<AuditEvent, "actor" | "at">): Promise<void> {
+  const user = context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "unknown";
+  await services.audit.record({ ...event, actor: services.pseudonym(user), at: services.clock().toISOString() });
+}
+
+/**
+ * Counts a failed proof of identity for the account. False once the account has reached its limit: the failure
+ * that reaches it blocks straight away, rather than the attempt after it.
+ */
+export async function recordFailedProof(services: ResetServices, email: string): Promise<boolean> {
+  const counted = await services.throttles.consume("identityFailed", email);
+  return counted.allowed && (await services.throttles.check("identityFailed", email)).allowed;
+}
+
+/** The Teams user's key for per-user throttles. */
+export function userKey(context: TurnContext, services: ResetServices): string {
+  return services.pseudonym(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "unknown");
+}
+
+/** Replaces a submitted card with one that shows no inputs, so a typed secret does not stay on screen. Best effort. */
+export async function replaceSubmittedCard(context: TurnContext, card: Parameters<TurnContext["updateActivity"]>[0]["attachments"]): Promise<void> {
+  const id = context.activity.replyToId;
+  if (!id) return;
+  try {
+    await context.updateActivity({ id, type: "message", attachments: card });
+  } catch {
+    // The channel may not support updates (or the card is gone); the secret was never echoed anyway.
+  }
+}

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { startTestBot, Conversation, visibleText } from "./support/bot-client";
+import type { TestBot } from "./support/bot-client";
+import { latestCode, readOutbox } from "./support/outbox";
+import { Verb } from "../cards/verbs";
+import { currentTotp } from "../src/verification";
+import { PasswordHasher } from "../src/policy";
+
+const hasher = new PasswordHasher();
+const NEW_PASSWORD = "Violet-Compass-Thunder-8";
+
+describe("self-service password reset over HTTP (expectReplies)", function () {
+  this.timeout(60_000);
+  let bot: TestBot;
+  beforeEach(async () => (bot = await startTestBot()));
+  afterEach(() => bot.service.close());
+
+  it("resets by text message: number in the +440 form, code from the outbox, new password in force", async () => {
+    const chat = new Conversation(bot.endpoint);
+    const before = await bot.service.directory.findByEmail("jane.smith@nhs.net");
+    assert.ok(before);
+    await chat.say("I forgot my password");
+    assert.match(visibleText(await chat.say("Jane.Smith@nhs.net")), /Send a text to my mobile phone/);
+    assert.match(visibleText(await chat.submit({ verb: Verb.ChooseMethod, method: "sms" })), /complete mobile number \(\*\*\*\*\*18\)/);
+    assert.match(visibleText(await chat.say("+440 7700 900118")), /a text with a 6-digit code is on its way/);
+    const code = latestCode(bot.outbox, "+447700900118");
+    const card = visibleText(await chat.say(code));
+    assert.match(card, /Choose a new password/);
+    assert.match(card, /At least 10 characters/);
+
+    const done = visibleText(await chat.submit({ verb: Verb.SubmitNewPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }));
+    assert.match(done, /Your password has been changed/);
+    assert.match(done, /Change it on every device/);
+    assert.match(done, /portal\.nhs\.net/);
+
+    const after = await bot.service.directory.findByEmail("jane.smith@nhs.net");
+    assert.ok(after);
+    assert.equal(await hasher.verify(NEW_PASSWORD, after.passwordHash), true, "the new password is in force");
+    assert.equal(after.previousPasswordHashes[0], before.passwordHash, "the old password is first in the history");
+    assert.equal(after.temporaryPassword, false);
+    const days = (Date.parse(after.passwordExpiresAt) - Date.parse(after.passwordChangedAt)) / 86_400_000;
+    assert.equal(days, 365);
+    const notices = readOutbox(bot.outbox).filter((m) => /password was just changed/.test(m.text));
+    assert.deepEqual(notices.map((m) => m.channel).sort(), ["email", "sms"]);
+    assert.ok(notices.every((m) => !m.text.includes(NEW_PASSWORD)));
+  });
+
+  it("resets with an authenticator-app code", async () => {
+    const chat = new Conversation(bot.endpoint);
+    await chat.say("reset my password");
+    const methods = visibleText(await chat.say("olivia.brown@nhs.net"));
+    assert.match(methods, /authenticator app/);
+    assert.doesNotMatch(methods, /Send a text/, "only registered methods are offered");
+    assert.match(visibleText(await chat.submit({ verb: Verb.ChooseMethod, method: "app" })), /6-digit code/);
+    assert.match(visibleText(await chat.say(currentTotp("QNTOZ7IDRCVCHHXDQMEVMKJUS6VE2QCB"))), /Choose a new password/);
+    assert.match(visibleText(await chat.submit({ verb: Verb.SubmitNewPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })), /has been changed/);
+    const after = await bot.service.directory.findByEmail("olivia.brown@nhs.net");
+    assert.equal(await hasher.verify(NEW_PASSWORD, after?.passwordHash ?? ""), true);
+  });
+});
