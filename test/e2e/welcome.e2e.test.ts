@@ -4,7 +4,7 @@ import { describePlayground } from "./harness";
 const WELCOME_TITLE = "NHSmail helpdesk";
 const ASK_EMAIL = "Let's get you back into your account. What's your @nhs.net email address?";
 const NOT_NHSMAIL = /I can only reset @nhs\.net accounts/;
-const PORTAL = "Self-Service Password Reset Portal";
+const METHOD_CARD = "Verify it's you";
 
 describePlayground("Playground: welcome and the start of a reset", (e2e) => {
   it("shows the welcome card when the chat opens, and again after a reload", async () => {
@@ -46,9 +46,9 @@ describePlayground("Playground: welcome and the start of a reset", (e2e) => {
     assert.match(await refusal.innerText(), /Please type your NHSmail address/);
 
     startedAt = Date.now();
-    const answer = await chat.waitForBotText(PORTAL, { after: await chat.sendText("jane.smith@nhs.net") });
+    const answer = await chat.waitForBotText(METHOD_CARD, { after: await chat.sendText("jane.smith@nhs.net") });
     e2e.recordTiming("text round trip", Date.now() - startedAt);
-    assert.match(await answer.innerText(), /Thank you/);
+    assert.match(await answer.innerText(), /Send a text to my mobile phone/);
     assert.equal(await chat.botMessageCount(NOT_NHSMAIL), 1, "the refusal is said once");
   });
 });

@@ -8,6 +8,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { parseConfig } from "../../../src/config";
 import { startService } from "../../../src/index";
+import { TEST_SECRETS_KEY } from "../../support/bot-client";
 import type { RunningService } from "../../../src/index";
 import { makeTempDir, removeTempDir } from "./temp";
 
@@ -29,13 +30,20 @@ export interface E2eBot extends BotUnderTest {
   readonly service: RunningService;
   /** Absolute path of the SQLite file holding all of this bot's state. */
   readonly stateFile: string;
+  /**
+   * Absolute path of the outbox file (`OUTBOX_FILE`) where this bot writes the texts, calls and emails it
+   * "sends", one JSON line each; a fresh temporary file unless `env.OUTBOX_FILE` says otherwise. It does not
+   * exist until the first message.
+   */
+  readonly outboxFile: string;
 }
 
 /** Options for {@link startBot}. */
 export interface StartBotOptions {
   /**
    * Environment settings on top of the harness defaults (`PORT=0`, `HOST=127.0.0.1`, a fresh
-   * `STATE_URL=sqlite:///…`, `LOG_LEVEL=info`, `CAPTCHA=off`). Logs are captured, never printed.
+   * `STATE_URL=sqlite:///…`, a fresh `OUTBOX_FILE`, `LOG_LEVEL=info`, `CAPTCHA=off`). Logs are captured, never
+   * printed.
    */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -52,7 +60,8 @@ class LogLines extends Writable {
 
 /**
  * Starts the service through `startService` on a free loopback port, with its state in a new temporary
- * SQLite file, so nothing from an earlier run (dialog state, references, throttles) is seen.
+ * SQLite file and its outbox in a new temporary file, so nothing from an earlier run (dialog state,
+ * references, throttles, sent codes) is seen, and nothing is written into the project's `var/outbox.jsonl`.
  */
 export async function startBot(options: StartBotOptions = {}): Promise<E2eBot> {
   const dir = await makeTempDir("nhsmail-e2e-bot-");
@@ -63,17 +72,20 @@ export async function startBot(options: StartBotOptions = {}): Promise<E2eBot> {
       PORT: "0",
       HOST: "127.0.0.1",
       STATE_URL: `sqlite://${stateFile}`,
+      OUTBOX_FILE: path.join(dir, "outbox.jsonl"),
       LOG_LEVEL: "info",
       CAPTCHA: "off",
+      SECRETS_KEY: TEST_SECRETS_KEY,
       ...options.env,
     });
-    const service = await startService(config, { logDestination: log });
+    const service = await startService(config, { logDestination: log, outboxEcho: () => undefined });
     let closing: Promise<void> | undefined;
     return {
       url: service.url,
       messagingEndpoint: `${service.url}/api/messages`,
       service,
       stateFile,
+      outboxFile: path.resolve(config.OUTBOX_FILE),
       logLines: () => log.lines,
       close: () =>
         (closing ??= (async () => {
