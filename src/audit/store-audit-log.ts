@@ -1,5 +1,5 @@
-import type { ItemStorage, StoredItem } from "../directory/storage-cas";
-import { updateItem } from "../directory/storage-cas";
+import type { ItemStorage, StoredItem } from "../state/item-cas";
+import { updateItem } from "../state/item-cas";
 import type { AuditEvent, AuditLog } from "./audit-log";
 import { sanitiseEvent } from "./sanitise";
 

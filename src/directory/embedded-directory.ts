@@ -4,8 +4,8 @@ import type { Directory } from "./directory";
 import type { FixtureEntry } from "./fixture";
 import { PASSWORD_HISTORY_LIMIT, accountFromEntry, parseFixture, readFixtureFile } from "./fixture";
 import type { SecretBox } from "./secret-box";
-import type { ItemStorage, StoredItem } from "./storage-cas";
-import { createItem, updateItem } from "./storage-cas";
+import type { ItemStorage, StoredItem } from "../state/item-cas";
+import { createItem, updateItem } from "../state/item-cas";
 
 /** Storage keys: `directory/<email>` per account, plus one index (storage cannot list keys on every backend). */
 const KEY_PREFIX = "directory/";

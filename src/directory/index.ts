@@ -13,5 +13,3 @@ export type { ImportOptions, ImportResult } from "./embedded-directory";
 export { accountFromEntry, FixtureError, parseFixture, PASSWORD_HISTORY_LIMIT, readFixtureFile } from "./fixture";
 export type { AccountBuildOptions, FixtureEntry } from "./fixture";
 export { loadOrCreateDevKey, resolveSecretsKey, SecretBox } from "./secret-box";
-export { CAS_ATTEMPTS, createItem, updateItem } from "./storage-cas";
-export type { ItemStorage, StoredItem } from "./storage-cas";

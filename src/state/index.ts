@@ -11,3 +11,5 @@ export type { ConditionalWriter } from "./keyv-storage";
 export { StaleStateError } from "./stale-state-error";
 export { parseStateUrl } from "./state-url";
 export type { StateLocation } from "./state-url";
+export { CAS_ATTEMPTS, createItem, updateItem } from "./item-cas";
+export type { ItemStorage, StoredItem } from "./item-cas";

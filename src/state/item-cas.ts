@@ -1,5 +1,5 @@
-import { StaleStateError } from "../state";
-import type { StateStore } from "../state";
+import { StaleStateError } from "./stale-state-error";
+import type { StateStore } from "./state-store";
 
 /**
  * The state store's storage (botbuilder Storage with eTag compare-and-set), named through the state module so that
