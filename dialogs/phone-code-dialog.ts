@@ -94,12 +94,15 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     return step.endDialog(false);
   }
 
-  /** Issues and sends a code when the number matched; counts the send either way. False when throttled. */
+  /**
+   * Issues a code and sends it when the number matched; counts the send either way. A code is issued (and never
+   * sent) when it did not match too, so the steps cost the same for every address. False when throttled.
+   */
   private async sendCode(email: string, channel: "sms" | "voice", matched: boolean, subject: string): Promise<boolean> {
     if (!(await this.services.throttles.consume(channel === "sms" ? "codeSent" : "callMade", email)).allowed) return false;
-    const account = matched ? await this.services.directory.findByEmail(email) : undefined;
-    if (account?.mobile) {
-      const code = await this.services.codes.issue(subject);
+    const account = await this.services.directory.findByEmail(email);
+    const code = await this.services.codes.issue(subject);
+    if (matched && account?.mobile) {
       const spoken = code.split("").join(" ");
       const text =
         channel === "sms"

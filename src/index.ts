@@ -24,6 +24,8 @@ export interface RunningService {
   directory: Directory;
   /** Requests received and not yet answered. */
   requestsInFlight(): number;
+  /** Waits until every text, call and email under way has been sent (they go out off the turn). */
+  drainMessages(): Promise<void>;
   /** Stops taking requests, lets turns in flight finish, then closes the store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -81,7 +83,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await store.close();
       logger.info("bot stopped");
     })());
-  return { url, store, logger, directory: services.directory, close, requestsInFlight: () => server.requestsInFlight };
+  return { url, store, logger, directory: services.directory, close, requestsInFlight: () => server.requestsInFlight, drainMessages: () => services.drainMessages() };
 }
 
 /** Command-line entry: load config (fail fast), start, and stop cleanly on SIGTERM/SIGINT. */

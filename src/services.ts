@@ -3,7 +3,7 @@ import type { Config } from "./config";
 import type { Logger } from "./logger";
 import type { StateStore } from "./state";
 import { EmbeddedDirectory, SecretBox, resolveSecretsKey } from "./directory";
-import { OutboxSender } from "./messaging";
+import { BackgroundSender, OutboxSender } from "./messaging";
 import { StoreAuditLog } from "./audit";
 import { StoredOneTimeCodes, OtplibTotpVerifier, ImageCaptcha, maskedHint, fakeHint } from "./verification";
 import { StoreThrottles } from "./verification/throttles";
@@ -14,6 +14,8 @@ import type { ResetServices } from "../dialogs/reset-services";
 export interface Services {
   reset: ResetServices;
   directory: EmbeddedDirectory;
+  /** Waits until every message under way has been sent. */
+  drainMessages(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,13 +50,15 @@ export async function createServices(
   const seeded = await directory.seedFromFile(path.resolve(root, config.ACCOUNTS_FILE), { hasher: policy.hasher });
   if (seeded.imported.length > 0) logger.info({ accounts: seeded.imported.length }, "imported development accounts");
 
+  const outbox = new OutboxSender({ file: path.resolve(root, config.OUTBOX_FILE), now: clock, print: outboxEcho });
+  const sender = new BackgroundSender(outbox, (err, channel) => logger.error({ err: { message: (err as Error).message }, channel }, "message not sent"));
   const reset: ResetServices = {
     directory,
     codes: new StoredOneTimeCodes(store, { hmac, now: clock }),
     totp: new OtplibTotpVerifier(store, { now: clock }),
     throttles: new StoreThrottles(store),
     captcha: config.CAPTCHA === "off" ? undefined : new ImageCaptcha({ hmac }),
-    sender: new OutboxSender({ file: path.resolve(root, config.OUTBOX_FILE), now: clock, print: outboxEcho }),
+    sender,
     audit: new StoreAuditLog(store.storage, { logger, now: clock }),
     policy: policy.policy,
     hasher: policy.hasher,
@@ -64,5 +68,9 @@ export async function createServices(
     helpdesk: { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL },
     sessionMinutes: config.RESET_SESSION_MINUTES,
   };
-  return { reset, directory, close: () => policy.close() };
+  const close = async (): Promise<void> => {
+    await sender.drain();
+    await policy.close();
+  };
+  return { reset, directory, drainMessages: () => sender.drain(), close };
 }

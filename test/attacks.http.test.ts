@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { startTestBot, Conversation, visibleText } from "./support/bot-client";
 import type { TestBot } from "./support/bot-client";
 import { TempDir } from "./support/temp-dir";
-import { latestCode, readOutbox } from "./support/outbox";
+import { codeFor, drainedOutbox } from "./support/outbox";
 import { Verb } from "../cards/verbs";
 import { currentTotp } from "../src/verification";
 import { CHOOSE_A_METHOD } from "../dialogs/verify-identity-dialog";
@@ -35,7 +35,7 @@ describe("attacks on the reset, over HTTP", function () {
   it("10,000 code guesses get nowhere: the account locks after 5, and even the right code fails after that", async () => {
     const chat = new Conversation(bot.endpoint);
     await toCodePrompt(chat);
-    const real = latestCode(bot.outbox, JANE_MOBILE);
+    const real = await codeFor(bot, JANE_MOBILE);
     let successes = 0;
     for (let i = 0; i < 10_000; i++) {
       const guess = i === 5_000 ? real : String((i * 7919) % 1_000_000).padStart(6, "0");
@@ -69,7 +69,7 @@ describe("attacks on the reset, over HTTP", function () {
   it("a text code works once, even when sent twice at the same moment", async () => {
     const chat = new Conversation(bot.endpoint);
     await toCodePrompt(chat);
-    const code = latestCode(bot.outbox, JANE_MOBILE);
+    const code = await codeFor(bot, JANE_MOBILE);
     const both = await Promise.all([chat.post({ text: code }), chat.post({ text: code })]);
     const bodies = await Promise.all(both.map(async (r) => (r.status === 200 ? visibleText(((await r.json()) as { activities: [] }).activities) : "")));
     assert.equal(bodies.filter((b) => /Choose a new password/.test(b)).length, 1, bodies.join("\n---\n"));
@@ -97,7 +97,7 @@ describe("attacks on the reset, over HTTP", function () {
     const second = await chat.send({ id, text: "07700 900118" });
     assert.match(visibleText(first), /on its way/);
     assert.deepEqual(second, [], "the redelivery is answered with nothing");
-    assert.equal(readOutbox(bot.outbox).filter((m) => m.to === JANE_MOBILE).length, 1, "one text, not two");
+    assert.equal((await drainedOutbox(bot)).filter((m) => m.to === JANE_MOBILE).length, 1, "one text, not two");
   });
 
   it("keeps every secret out of the logs, the stored state and the outbox (except the code in its own text)", async () => {
@@ -106,14 +106,14 @@ describe("attacks on the reset, over HTTP", function () {
     const chat = new Conversation(bot.endpoint);
     await chat.say(JANE_PASSWORD);
     await toCodePrompt(chat);
-    const code = latestCode(bot.outbox, JANE_MOBILE);
+    const code = await codeFor(bot, JANE_MOBILE);
     await chat.say(code);
     await chat.say(NEW_PASSWORD);
     assert.match(visibleText(await chat.submit({ verb: Verb.SubmitNewPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })), /has been changed/);
     await bot.service.close();
 
     const state = fs.readdirSync(dir.path).filter((f) => f.includes(".sqlite")).map((f) => fs.readFileSync(dir.file(f), "latin1")).join("\n");
-    const outbox = fs.readFileSync(bot.outbox, "utf8");
+    const outbox = fs.readFileSync(bot.outbox, "utf8"); // closing the service let every message land
     for (const [name, secret] of [["old password", JANE_PASSWORD], ["new password", NEW_PASSWORD], ["TOTP secret", JANE_TOTP]]) {
       assert.ok(!bot.log.text.includes(secret), `${name} in the log`);
       assert.ok(!state.includes(secret), `${name} in the stored state`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startTestBot, Conversation, visibleText } from "./support/bot-client";
 import type { TestBot } from "./support/bot-client";
-import { latestCode, readOutbox } from "./support/outbox";
+import { codeFor, drainedOutbox } from "./support/outbox";
 import { Verb } from "../cards/verbs";
 import { currentTotp } from "../src/verification";
 import { PasswordHasher } from "../src/policy";
@@ -23,7 +23,7 @@ describe("self-service password reset over HTTP (expectReplies)", function () {
     assert.match(visibleText(await chat.say("Jane.Smith@nhs.net")), /Send a text to my mobile phone/);
     assert.match(visibleText(await chat.submit({ verb: Verb.ChooseMethod, method: "sms" })), /complete mobile number \(\*\*\*\*\*18\)/);
     assert.match(visibleText(await chat.say("+440 7700 900118")), /a text with a 6-digit code is on its way/);
-    const code = latestCode(bot.outbox, "+447700900118");
+    const code = await codeFor(bot, "+447700900118");
     const card = visibleText(await chat.say(code));
     assert.match(card, /Choose a new password/);
     assert.match(card, /At least 10 characters/);
@@ -40,7 +40,7 @@ describe("self-service password reset over HTTP (expectReplies)", function () {
     assert.equal(after.temporaryPassword, false);
     const days = (Date.parse(after.passwordExpiresAt) - Date.parse(after.passwordChangedAt)) / 86_400_000;
     assert.equal(days, 365);
-    const notices = readOutbox(bot.outbox).filter((m) => /password was just changed/.test(m.text));
+    const notices = (await drainedOutbox(bot)).filter((m) => /password was just changed/.test(m.text));
     assert.deepEqual(notices.map((m) => m.channel).sort(), ["email", "sms"]);
     assert.ok(notices.every((m) => !m.text.includes(NEW_PASSWORD)));
   });

@@ -5,4 +5,5 @@
  */
 export type { MessageSender, OutboundMessage } from "./message-sender";
 export { OutboxSender } from "./outbox-sender";
+export { BackgroundSender } from "./background-sender";
 export type { OutboxLine, OutboxSenderOptions } from "./outbox-sender";

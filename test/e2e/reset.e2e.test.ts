@@ -85,6 +85,7 @@ describePlayground("Playground: reset a password by text message", (e2e) => {
     e2e.recordTiming("method to code sent", Date.now() - startedAt);
     assert.match(await question.innerText(), /\(\*\*\*\*\*18\)/, "the hint shows the last two digits only");
     assert.match(await sent.innerText(), /Type the code here, or type try again if it doesn't arrive\./);
+    await e2e.bot.service.drainMessages();
     const texts = readOutbox(e2e.bot.outboxFile).filter((line) => line.channel === "sms" && line.to === MOBILE_E164);
     assert.equal(texts.length, 1, "one text was sent");
     assert.match(texts[0].text, /^Your NHSmail verification code is \d{6}\b/);
@@ -143,6 +144,7 @@ describePlayground("Playground: reset a password by text message", (e2e) => {
   it("says a wrong code isn't right, then takes the right one", async () => {
     const { chat } = e2e;
     await requestTextCode(chat, await reachMethodCard(chat));
+    await e2e.bot.service.drainMessages();
     const code = latestCode(e2e.bot.outboxFile, MOBILE_E164);
 
     const card = chat.lastCard("Verification code");
@@ -151,6 +153,7 @@ describePlayground("Playground: reset a password by text message", (e2e) => {
     assert.ok((await refusal.innerText()).includes(WRONG_CODE), "the code card comes back saying the code isn't right");
     assert.equal(await chat.page.locator('input[type="password"]').count(), 1, "only the new code card has a box: the submitted one was cleared");
     assert.equal(await chat.cardCount(NEW_PASSWORD_TITLE), 0, "no password card after a wrong code");
+    await e2e.bot.service.drainMessages();
     assert.equal(readOutbox(e2e.bot.outboxFile).filter((line) => line.channel === "sms").length, 1, "no new code was sent");
 
     const passwordCard = await enterCode(chat, code);

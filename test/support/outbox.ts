@@ -21,3 +21,21 @@ export function latestCode(file: string, to: string): string {
   if (!code) throw new Error(`no code was sent to ${to}`);
   return code;
 }
+
+/** A running bot whose messages go out in the background. */
+export interface SendingBot {
+  service: { drainMessages(): Promise<void> };
+  outbox: string;
+}
+
+/** The outbox once every message under way has been written. */
+export async function drainedOutbox(bot: SendingBot): Promise<OutboxLine[]> {
+  await bot.service.drainMessages();
+  return readOutbox(bot.outbox);
+}
+
+/** The code in the newest text or call to `to`, once every message under way has been written. */
+export async function codeFor(bot: SendingBot, to: string): Promise<string> {
+  await bot.service.drainMessages();
+  return latestCode(bot.outbox, to);
+}

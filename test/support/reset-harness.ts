@@ -55,6 +55,8 @@ export class ResetHarness {
     for (let reply = (await this.client.sendActivity(activity)) as Reply | undefined; reply; reply = this.client.getNextReply() as Reply | undefined) {
       replies.push(reply);
     }
+    // Messages go out off the turn; the tests read the outbox straight after, so let them land first.
+    await this.services.drainMessages();
     return replies;
   }
 

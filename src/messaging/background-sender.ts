@@ -1,0 +1,30 @@
+import type { MessageSender, OutboundMessage } from "./message-sender";
+
+/**
+ * Sends messages off the conversation's turn: `send` returns at once and the message goes out in the background.
+ * The reply to a person then takes the same time whether or not a text was really sent (an unknown address or a
+ * number that did not match sends nothing), so response times cannot tell a real account from a missing one.
+ * Failures are reported to `onError` (without the message text); `drain` waits for everything under way.
+ */
+export class BackgroundSender implements MessageSender {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly inner: MessageSender,
+    private readonly onError: (error: unknown, channel: OutboundMessage["channel"]) => void,
+  ) {}
+
+  send(message: OutboundMessage): Promise<void> {
+    const sending: Promise<void> = this.inner
+      .send(message)
+      .catch((error: unknown) => this.onError(error, message.channel))
+      .finally(() => this.pending.delete(sending));
+    this.pending.add(sending);
+    return Promise.resolve();
+  }
+
+  /** Resolves once every message under way has been sent (or has failed and been reported). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}
