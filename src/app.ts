@@ -15,6 +15,7 @@ import type { ResetServices } from "../dialogs/reset-services";
 import { INTENT_PATTERNS } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
+import type { ProactiveHooks } from "./proactive";
 import { bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
 
@@ -32,6 +33,8 @@ export interface AppDependencies {
    * 15 s without an answer). A redelivered activity is answered with nothing and changes nothing.
    */
   claimActivity: (key: string) => Promise<boolean>;
+  /** Captures conversation references and delivers queued first-login cards; absent in tests that need neither. */
+  proactive?: ProactiveHooks;
 }
 
 /** Said to unknown text, above the help card. */
@@ -89,10 +92,16 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     }
     bindTurnState(context, state);
     bindTurnId(context, context.activity.id ?? randomUUID());
+    await deps.proactive?.beforeTurn(context);
     // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
     if (deps.logger.isLevelEnabled("debug")) {
       turnLogOf(context, deps.logger).debug({ type: context.activity.type, channelId: context.activity.channelId, verb: verbOf(context) }, "turn");
     }
+    return true;
+  });
+
+  app.turn("afterTurn", async (context) => {
+    await deps.proactive?.afterTurn(context);
     return true;
   });
 

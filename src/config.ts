@@ -4,7 +4,7 @@ import dotenv from "dotenv";
 import { z } from "zod";
 
 /** Environment variables whose values must never be printed, even when invalid. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY"]);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY", "NOTIFY_SECRET"]);
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -48,6 +48,9 @@ export const configSchema = z
     HIBP_URL: z.string().url().default("https://api.pwnedpasswords.com"),
     HIBP_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
     HIBP_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
+    // Unset: POST /api/notify/first-login is not served (404).
+    NOTIFY_SECRET: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+    NOTIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {

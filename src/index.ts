@@ -10,6 +10,7 @@ import { createApp } from "./app";
 import { BotServer } from "./server";
 import { createServices } from "./services";
 import type { Directory } from "./directory";
+import { ConversationReferenceStore, FirstLoginNotifier, ProactiveTurnHooks, createNotifyHandler } from "./proactive";
 
 /** How long an activity id is remembered, to drop Teams' redeliveries (it retries after 15 s). */
 const ACTIVITY_MEMORY_MS = 10 * 60_000;
@@ -40,6 +41,8 @@ export interface StartOptions {
   clock?: () => Date;
   /** Where the development outbox echoes each message; the console by default. Tests pass their own. */
   outboxEcho?: (line: string) => void;
+  /** How proactive sends wait between retries (tests pass one that does not sleep). */
+  retryDelay?: (ms: number) => Promise<void>;
 }
 
 /** The one wiring point: config → storage → app → server. */
@@ -55,6 +58,17 @@ export async function startService(config: Config, options: StartOptions = {}): 
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
   });
+  const references = new ConversationReferenceStore(store, clock);
+  const notifier = new FirstLoginNotifier({
+    store,
+    references,
+    accountExists: async (email) => Boolean(await services.directory.findByEmail(email)),
+    adapter,
+    botAppId: config.BOT_ID ?? "",
+    logger,
+    clock,
+    backoff: { delay: options.retryDelay },
+  });
   const app = createApp({
     adapter,
     storage: store.storage,
@@ -63,6 +77,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     helpdesk: { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL },
     reset: services.reset,
     claimActivity: (key) => store.claim("activities", key, ACTIVITY_MEMORY_MS),
+    proactive: new ProactiveTurnHooks(references, notifier, logger),
   });
   const server = new BotServer({
     adapter,
@@ -71,6 +86,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
     maxBodyBytes: config.MAX_BODY_KB * 1024,
     authenticationRequired: Boolean(config.BOT_ID),
+    notifyFirstLogin: config.NOTIFY_SECRET
+      ? createNotifyHandler({
+          secret: config.NOTIFY_SECRET,
+          perMinute: config.NOTIFY_RATE_PER_MINUTE,
+          notify: (email, aadObjectId) => notifier.notify(email, aadObjectId),
+          logger,
+        })
+      : undefined,
   });
   const url = await server.listen(config.PORT, config.HOST);
   logger.info({ url, store: store.kind, authentication: config.BOT_ID ? "on" : "off" }, "bot listening");

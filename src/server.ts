@@ -15,10 +15,12 @@ export interface ServerDependencies {
   maxBodyBytes: number;
   /** True when Bot Framework authentication is on (an app id is configured). */
   authenticationRequired: boolean;
+  /** The handler of `POST /api/notify/first-login`; absent when the notify API is off (the route then is a 404). */
+  notifyFirstLogin?: (req: Request, res: Response) => Promise<void>;
 }
 
 /**
- * The bot's HTTP surface: `POST /api/messages`, `GET /healthz` (the process is alive) and `GET /readyz` (the store
+ * The bot's HTTP surface: `POST /api/messages`, `POST /api/notify/first-login` (when configured), `GET /healthz` (the process is alive) and `GET /readyz` (the store
  * answers). It counts the turns in flight so that shutdown can let them finish.
  */
 export class BotServer {
@@ -43,6 +45,8 @@ export class BotServer {
     // eslint-disable-next-line @typescript-eslint/require-await -- restify takes (req, res) handlers only when async
     this.server.get("/healthz", async (_req: Request, res: Response) => void res.send(200, { status: "ok" }));
     this.server.get("/readyz", async (_req: Request, res: Response) => this.onReady(res));
+    const notify = deps.notifyFirstLogin;
+    if (notify) this.server.post("/api/notify/first-login", async (req: Request, res: Response) => notify(req, res));
   }
 
   /** Starts listening; resolves with the base URL (port 0 picks a free port). */

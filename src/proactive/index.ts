@@ -1,0 +1,10 @@
+export { ConversationReferenceStore, REFERENCES_NAMESPACE, NO_TENANT, referenceKeyOf } from "./references";
+export type { ReferenceKey, StoredReference } from "./references";
+export { FirstLoginNotifier, NOTIFIED_TTL_MS } from "./first-login-notifier";
+export type { FirstLoginNotifierDependencies, NotifyStatus, PendingNotice } from "./first-login-notifier";
+export { ProactiveTurnHooks, isContact, isRemoval } from "./turn-hooks";
+export type { ProactiveHooks } from "./turn-hooks";
+export { createNotifyHandler, notifyBodySchema, bearerMatches } from "./notify-route";
+export type { NotifyRouteOptions } from "./notify-route";
+export { withBackoff, statusOf, sleep, RETRIABLE_STATUSES } from "./retry";
+export type { BackoffOptions } from "./retry";

@@ -1,0 +1,71 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Request, Response } from "restify";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { z } from "zod";
+import { readNhsmailAddress } from "../directory/email";
+import type { Logger } from "../logger";
+import type { NotifyStatus } from "./first-login-notifier";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The body of `POST /api/notify/first-login`. */
+export const notifyBodySchema = z
+  .object({
+    email: z.string().max(320).transform((value, ctx) => {
+      const reading = readNhsmailAddress(value);
+      if (reading.ok) return reading.email;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be an @nhs.net email address" });
+      return z.NEVER;
+    }),
+    aadObjectId: z.string().regex(GUID, "must be a GUID (the user's Entra object id)").transform((v) => v.toLowerCase()).optional(),
+  })
+  .strict();
+
+/** What the notify route needs. */
+export interface NotifyRouteOptions {
+  /** The shared secret callers send as `Authorization: Bearer <secret>`. */
+  secret: string;
+  /** Calls allowed per client address per minute. */
+  perMinute: number;
+  notify: (email: string, aadObjectId?: string) => Promise<NotifyStatus>;
+  logger: Logger;
+}
+
+/** Compares a presented bearer token with the secret in constant time (both are hashed to the same length first). */
+export function bearerMatches(header: string | undefined, secret: string): boolean {
+  const presented = /^Bearer (.+)$/.exec(header ?? "")?.[1] ?? "";
+  const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
+  return timingSafeEqual(digest(presented), digest(secret)) && presented.length > 0;
+}
+
+/**
+ * Builds the restify handler of `POST /api/notify/first-login`: rate limit by client address (429), shared-secret
+ * check (401), body validation (400), then the notifier's answer `{ status }` (200).
+ */
+export function createNotifyHandler(options: NotifyRouteOptions): (req: Request, res: Response) => Promise<void> {
+  const limiter = new RateLimiterMemory({ keyPrefix: "notify", points: options.perMinute, duration: 60 });
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      await limiter.consume(req.socket.remoteAddress ?? "unknown");
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      res.header("Retry-After", String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))));
+      res.send(429, { error: "too many requests" });
+      return;
+    }
+    if (!bearerMatches(req.headers.authorization, options.secret)) {
+      options.logger.warn("refused an unauthenticated first-login notify call");
+      res.send(401, { error: "unauthorized" });
+      return;
+    }
+    const parsed = notifyBodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message.replace(/^./, (c) => c.toLowerCase())}`);
+      res.send(400, { error: "invalid request", problems });
+      return;
+    }
+    const status = await options.notify(parsed.data.email, parsed.data.aadObjectId);
+    options.logger.info({ status }, "first-login notify call answered");
+    res.send(200, { status });
+  };
+}

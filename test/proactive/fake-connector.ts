@@ -1,0 +1,63 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Activity } from "botbuilder";
+
+/** One activity the bot posted to the connector. */
+export interface ReceivedActivity {
+  conversationId: string;
+  activity: Partial<Activity>;
+}
+
+/**
+ * A local HTTP server speaking the Bot Framework connector wire format, used as a conversation's `serviceUrl`:
+ * `POST /v3/conversations/:conversationId/activities[/:replyToId]` answers `{ "id": "…" }`. Statuses queued with
+ * {@link FakeConnector.failNext} are answered (with an error body) before it goes back to accepting.
+ */
+export class FakeConnector {
+  readonly received: ReceivedActivity[] = [];
+  /** Every request's status, accepted or not. */
+  readonly attempts: number[] = [];
+  private readonly failures: number[] = [];
+  private server?: http.Server;
+  private counter = 0;
+
+  /** Answers the next requests with these statuses, in order. */
+  failNext(...statuses: number[]): void {
+    this.failures.push(...statuses);
+  }
+
+  /** Starts on a free port; resolves with the service URL (ending in "/"). */
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The activities with a card, sent to a conversation. */
+  cardsTo(conversationId: string): ReceivedActivity[] {
+    return this.received.filter((r) => r.conversationId === conversationId && (r.activity.attachments ?? []).length > 0);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? "");
+    const reply = (status: number, body: unknown): void => {
+      this.attempts.push(status);
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== "POST" || !match) return reply(404, { error: { code: "NotFound", message: "no such route" } });
+    const failure = this.failures.shift();
+    if (failure !== undefined) return reply(failure, { error: { code: "Failure", message: `status ${failure}` } });
+    const activity = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Partial<Activity>;
+    this.received.push({ conversationId: decodeURIComponent(match[1]), activity });
+    reply(200, { id: `activity-${++this.counter}` });
+  }
+}
