@@ -65,7 +65,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     const hint = this.services.mobileHint(email, account);
     const matched = Boolean(account?.mobile && phoneMatches(String(step.result), account.mobile));
     (step.values as { matched?: boolean }).matched = matched;
-    if (!(await this.sendCode(email, channel, matched, this.subject(step)))) return this.blocked(step);
+    if (!(await this.sendCode(email, channel, matched ? account?.mobile : undefined, this.subject(step)))) return this.blocked(step);
     if (!matched && !(await recordFailedProof(this.services, email))) return this.blocked(step);
     await audit(step.context, this.services, { type: "reset.mobile", outcome: matched ? "passed" : "failed", email, detail: channel });
     return step.next(hint);
@@ -95,20 +95,20 @@ export class PhoneCodeDialog extends HelpdeskDialog {
   }
 
   /**
-   * Issues a code and sends it when the number matched; counts the send either way. A code is issued (and never
-   * sent) when it did not match too, so the steps cost the same for every address. False when throttled.
+   * Issues a code and sends it to `to`, the registered number when the typed one matched; counts the send either
+   * way. A code is issued (and never sent) when there is no match too, so the steps cost the same for every
+   * address. False when throttled.
    */
-  private async sendCode(email: string, channel: "sms" | "voice", matched: boolean, subject: string): Promise<boolean> {
+  private async sendCode(email: string, channel: "sms" | "voice", to: string | undefined, subject: string): Promise<boolean> {
     if (!(await this.services.throttles.consume(channel === "sms" ? "codeSent" : "callMade", email)).allowed) return false;
-    const account = await this.services.directory.findByEmail(email);
     const code = await this.services.codes.issue(subject);
-    if (matched && account?.mobile) {
+    if (to) {
       const spoken = code.split("").join(" ");
       const text =
         channel === "sms"
           ? `Your NHSmail verification code is ${code}. It expires in 5 minutes. Never share it.`
           : `This is NHSmail. Your verification code is ${spoken}. Again: ${spoken}.`;
-      await this.services.sender.send({ channel, to: account.mobile, text });
+      await this.services.sender.send({ channel, to, text });
     }
     return true;
   }
@@ -142,7 +142,8 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     const retry = (error: string, message = codeSentMessage(channel, options.hint)): boolean => ((options.retryPrompt = codeCard(message, error, true)), false);
 
     if (resend || TRY_AGAIN.test(typed)) {
-      if (!(await this.sendCode(email, channel, options.matched, options.subject))) return outcome("blocked");
+      const account = await this.services.directory.findByEmail(email);
+      if (!(await this.sendCode(email, channel, options.matched ? account?.mobile : undefined, options.subject))) return outcome("blocked");
       return retry("", codeSentMessage(channel, options.hint, true));
     }
     const code = typed.replace(/[\s-]/g, "");
