@@ -12,12 +12,43 @@ import newPassword from "./new-password.json";
 import submitted from "./submitted.json";
 import resetSuccess from "./reset-success.json";
 import enterCode from "./enter-code.json";
+import checklist from "./checklist.json";
+import signIn from "./sign-in.json";
+import changePassword from "./change-password.json";
+import aup from "./aup.json";
+import syncNotice from "./sync-notice.json";
+import profile from "./profile.json";
+import mfaChoose from "./mfa-choose.json";
+import mfaApp from "./mfa-app.json";
+import passwordExpiry from "./password-expiry.json";
+import mfaReminder from "./mfa-reminder.json";
 
 /**
  * Every card template, imported (not read from disk) so the compiler copies them into the build and a
  * missing template fails the build rather than a conversation.
  */
-export const templates = { welcome, help, helpdeskContact, firstLoginGuide, captcha, chooseMethod, newPassword, submitted, resetSuccess, enterCode } as const;
+export const templates = {
+  welcome,
+  help,
+  helpdeskContact,
+  firstLoginGuide,
+  captcha,
+  chooseMethod,
+  newPassword,
+  submitted,
+  resetSuccess,
+  enterCode,
+  checklist,
+  signIn,
+  changePassword,
+  aup,
+  syncNotice,
+  profile,
+  mfaChoose,
+  mfaApp,
+  passwordExpiry,
+  mfaReminder,
+} as const;
 
 /** The name of a card template. */
 export type TemplateName = keyof typeof templates;
@@ -35,6 +66,13 @@ const verbs = {
   resendCode: Verb.ResendCode,
   submitNewPassword: Verb.SubmitNewPassword,
   cancelJourney: Verb.CancelJourney,
+  startPasswordChange: Verb.StartPasswordChange,
+  submitSignIn: Verb.SubmitSignIn,
+  submitPasswordChange: Verb.SubmitPasswordChange,
+  acceptAup: Verb.AcceptAup,
+  deferAup: Verb.DeferAup,
+  submitProfile: Verb.SubmitProfile,
+  chooseMfaMethod: Verb.ChooseMfaMethod,
 } as const;
 
 /** Data for the welcome card. */
@@ -106,6 +144,102 @@ export interface ResetSuccessCardData {
   notified: string;
 }
 
+/** One line of the first-login checklist. */
+export interface ChecklistTaskLine {
+  /** The task's key (travels in the button's data), e.g. "aup". */
+  task: string;
+  number: number;
+  title: string;
+  /** "Done", "To do" or "Waiting". */
+  status: string;
+  /** Adaptive Card colour of the status: "Good", "Accent" or "Default". */
+  statusColor: string;
+  /** One line of what it involves, or what it waits for. */
+  detail: string;
+  /** The button to start it; empty when the task is done or waiting. */
+  action: string;
+}
+
+/** Data for the first-login checklist card (one card, updated in place as tasks complete). */
+export interface ChecklistCardData {
+  greeting: string;
+  tasks: ChecklistTaskLine[];
+  /** Whether MFA is required for this account, and why. */
+  mfaNote: string;
+  /** When email sending should work, once the AUP is accepted; empty otherwise. */
+  syncNote: string;
+  complete: boolean;
+}
+
+/** Data for the first-login sign-in card: the address, and the temporary (or current) password in a masked box. */
+export interface SignInCardData {
+  /** Why the last attempt was refused; empty for none. */
+  error: string;
+}
+
+/** Data for the change-password card: old password, then the new one twice; never holds a password. */
+export interface ChangePasswordCardData {
+  title: string;
+  /** A line under the title, e.g. that the temporary password stops working. */
+  intro: string;
+  problems: string[];
+  rules: Array<{ mark: string; text: string }>;
+}
+
+/** Data for the Acceptable Use Policy card. */
+export interface AupCardData {
+  summary: readonly string[];
+  url: string;
+  version: string;
+}
+
+/** Data for the card that says email sending waits for account synchronisation. */
+export interface SyncNoticeCardData {
+  /** When it should be ready, as a person reads a time, e.g. "2:35pm". */
+  readyAt: string;
+  /** The window in minutes, e.g. 120. */
+  windowMinutes: number;
+}
+
+/** Data for the profile form (prefilled; the account secret boxes are always empty). */
+export interface ProfileCardData {
+  problems: string[];
+  displayName: string;
+  jobTitle: string;
+  department: string;
+  organisation: string;
+  workPhone: string;
+}
+
+/** Data for the MFA method choice. */
+export interface MfaChooseCardData {
+  required: boolean;
+  reason: string;
+}
+
+/** Data for the authenticator-app enrolment card: the QR code and the key (removed from the chat once used). */
+export interface MfaAppCardData {
+  /** PNG data URI of the QR code of the otpauth URI. */
+  qrImage: string;
+  /** The key, in groups of four, for typing into the app by hand. */
+  key: string;
+  error: string;
+}
+
+/** Data for the password-expiry reminder. */
+export interface PasswordExpiryCardData {
+  /** e.g. "in 7 days", "tomorrow". */
+  when: string;
+  /** The expiry as a person reads a date. */
+  expires: string;
+}
+
+/** Data for the daily MFA reminder. */
+export interface MfaReminderCardData {
+  /** Why MFA is required for this account. */
+  reason: string;
+}
+
 /** Expands a template with its data (plus the verbs) into an Adaptive Card attachment. */
 export function renderCard(name: TemplateName, data: object): Attachment {
   let template = parsed.get(name);
@@ -142,3 +276,23 @@ export const submittedCard = (data: SubmittedCardData): Attachment => renderCard
 export const resetSuccessCard = (data: ResetSuccessCardData): Attachment => renderCard("resetSuccess", data);
 /** Asks for a verification code in a masked box. */
 export const enterCodeCard = (data: EnterCodeCardData): Attachment => renderCard("enterCode", data);
+/** The first-login checklist: the four tasks, their state and a button for each task that is ready. */
+export const checklistCard = (data: ChecklistCardData): Attachment => renderCard("checklist", data);
+/** Sign in to first-login help: address and password (masked). */
+export const signInCard = (data: SignInCardData): Attachment => renderCard("signIn", data);
+/** Old password and the new one twice, with the policy checklist. */
+export const changePasswordCard = (data: ChangePasswordCardData): Attachment => renderCard("changePassword", data);
+/** The Acceptable Use Policy summary, a link, and Accept / Not now. */
+export const aupCard = (data: AupCardData): Attachment => renderCard("aup", data);
+/** Email sending waits for account synchronisation, up to 2 hours. */
+export const syncNoticeCard = (data: SyncNoticeCardData): Attachment => renderCard("syncNotice", data);
+/** Profile form and the account secret typed twice. */
+export const profileCard = (data: ProfileCardData): Attachment => renderCard("profile", data);
+/** Choose how to enrol for MFA: authenticator app or text message. */
+export const mfaChooseCard = (data: MfaChooseCardData): Attachment => renderCard("mfaChoose", data);
+/** The QR code and key for an authenticator app, and a box for the first code. */
+export const mfaAppCard = (data: MfaAppCardData): Attachment => renderCard("mfaApp", data);
+/** The password expires soon, with a button to change it. */
+export const passwordExpiryCard = (data: PasswordExpiryCardData): Attachment => renderCard("passwordExpiry", data);
+/** A reminder to enrol for MFA, with a button that opens that task. */
+export const mfaReminderCard = (data: MfaReminderCardData): Attachment => renderCard("mfaReminder", data);

@@ -25,13 +25,32 @@ export const Verb = {
   SubmitNewPassword: "password.submit",
   /** Stop the journey in progress. */
   CancelJourney: "journey.cancel",
+  /** Start a password change from a password-expiry reminder. */
+  StartPasswordChange: "password.change.start",
+  /** Sign in to first-login help: address and current (or temporary) password. */
+  SubmitSignIn: "signIn.submit",
+  /** Submit the old password and the new one typed twice. */
+  SubmitPasswordChange: "password.change.submit",
+  /** Accept the Acceptable Use Policy. */
+  AcceptAup: "aup.accept",
+  /** Leave the Acceptable Use Policy for later. */
+  DeferAup: "aup.later",
+  /** Submit the profile form and the account secret. */
+  SubmitProfile: "profile.submit",
+  /** Choose how to enrol for MFA (the method travels in the data). */
+  ChooseMfaMethod: "mfa.choose",
 } as const;
 
 /** A card verb. */
 export type Verb = (typeof Verb)[keyof typeof Verb];
 
 /** A verb that starts a journey from anywhere. */
-export type GlobalVerb = typeof Verb.StartReset | typeof Verb.StartFirstLogin | typeof Verb.StartHandoff | typeof Verb.ShowHelp;
+export type GlobalVerb =
+  | typeof Verb.StartReset
+  | typeof Verb.StartFirstLogin
+  | typeof Verb.StartHandoff
+  | typeof Verb.ShowHelp
+  | typeof Verb.StartPasswordChange;
 
 /** Verbs that start a journey from anywhere, replacing whatever conversation was in progress. */
 export const GLOBAL_VERBS: ReadonlySet<string> = new Set<string>([
@@ -39,6 +58,7 @@ export const GLOBAL_VERBS: ReadonlySet<string> = new Set<string>([
   Verb.StartFirstLogin,
   Verb.StartHandoff,
   Verb.ShowHelp,
+  Verb.StartPasswordChange,
 ]);
 
 /** Verbs that answer a step of a journey in progress; with no journey in progress they belong to a finished one. */
@@ -50,4 +70,10 @@ export const DIALOG_VERBS: ReadonlySet<string> = new Set<string>([
   Verb.ResendCode,
   Verb.SubmitNewPassword,
   Verb.CancelJourney,
+  Verb.SubmitSignIn,
+  Verb.SubmitPasswordChange,
+  Verb.AcceptAup,
+  Verb.DeferAup,
+  Verb.SubmitProfile,
+  Verb.ChooseMfaMethod,
 ]);

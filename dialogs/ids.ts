@@ -7,6 +7,14 @@ export const DialogId = {
   AppCode: "appCode",
   NewPassword: "newPassword",
   Handoff: "handoff",
+  FirstLogin: "firstLogin",
+  SignIn: "signIn",
+  ChangePassword: "changePassword",
+  AcceptAup: "acceptAup",
+  UpdateProfile: "updateProfile",
+  EnrolMfa: "enrolMfa",
+  MfaApp: "mfaApp",
+  MfaSms: "mfaSms",
 } as const;
 
 /** Every prompt id, in one place. */
@@ -18,6 +26,13 @@ export const PromptId = {
   PhoneCode: "prompt.phoneCode",
   AppCode: "prompt.appCode",
   NewPassword: "prompt.newPassword",
+  SignIn: "prompt.signIn",
+  ChangePassword: "prompt.changePassword",
+  Aup: "prompt.aup",
+  Profile: "prompt.profile",
+  MfaMethod: "prompt.mfaMethod",
+  MfaMobile: "prompt.mfaMobile",
+  MfaCode: "prompt.mfaCode",
 } as const;
 
 /** Waterfall ids inside component dialogs. */
@@ -29,4 +44,12 @@ export const WaterfallId = {
   AppCode: "appCode.steps",
   NewPassword: "newPassword.steps",
   Handoff: "handoff.steps",
+  FirstLogin: "firstLogin.steps",
+  SignIn: "signIn.steps",
+  ChangePassword: "changePassword.steps",
+  AcceptAup: "acceptAup.steps",
+  UpdateProfile: "updateProfile.steps",
+  EnrolMfa: "enrolMfa.steps",
+  MfaApp: "mfaApp.steps",
+  MfaSms: "mfaSms.steps",
 } as const;

@@ -82,6 +82,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     [Verb.StartFirstLogin]: intentHandlers.firstLogin,
     [Verb.StartHandoff]: intentHandlers.handoff,
     [Verb.ShowHelp]: intentHandlers.help,
+    [Verb.StartPasswordChange]: intentHandlers.reset,
   };
 
   app.turn("beforeTurn", async (context, state) => {

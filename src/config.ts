@@ -51,6 +51,20 @@ export const configSchema = z
     // Unset: POST /api/notify/first-login is not served (404).
     NOTIFY_SECRET: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
     NOTIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
+    SYNC_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(120),
+    MFA_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    PASSWORD_EXPIRY_REMINDER_DAYS: z
+      .string()
+      .default("14,7,1")
+      .transform((value, ctx) => {
+        const days = value.split(",").map((d) => d.trim()).filter((d) => d !== "").map(Number);
+        if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 364)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be whole days between 1 and 364, separated by commas, e.g. 14,7,1" });
+          return z.NEVER;
+        }
+        return [...new Set(days)].sort((a, b) => b - a);
+      }),
+    JOBS_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {

@@ -9,10 +9,24 @@ import { StoredOneTimeCodes, OtplibTotpVerifier, ImageCaptcha, maskedHint, fakeH
 import { StoreThrottles } from "./verification/throttles";
 import { createPasswordPolicy } from "./policy";
 import type { ResetServices } from "../dialogs/reset-services";
+import type { FirstLoginServices } from "../dialogs/first-login-services";
+import { ChecklistMessages, UserLinks } from "./first-login";
+import { JobScheduler } from "./jobs/job-scheduler";
+import { generateTotpSecret } from "./verification/totp";
+import { qrCodeDataUri } from "./verification/qr-code";
+
+/** The job kind of the "email should work now" follow-up after the AUP is accepted. */
+export const SYNC_FOLLOW_UP_JOB = "firstLogin.syncReady";
 
 /** The services a running bot holds, and how to release them. */
 export interface Services {
   reset: ResetServices;
+  /** The reset services plus what first login needs (a superset of `reset`). */
+  firstLogin: FirstLoginServices;
+  links: UserLinks;
+  checklistMessages: ChecklistMessages;
+  /** Durable scheduled jobs (the sync follow-up, reminders); handlers are registered by the wiring. */
+  jobs: JobScheduler;
   directory: EmbeddedDirectory;
   /** Waits until every message under way has been sent. */
   drainMessages(): Promise<void>;
@@ -68,9 +82,22 @@ export async function createServices(
     helpdesk: { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL },
     sessionMinutes: config.RESET_SESSION_MINUTES,
   };
+  const links = new UserLinks(store);
+  const checklistMessages = new ChecklistMessages(store);
+  const jobs = new JobScheduler(store, { clock, logger });
+  const firstLogin: FirstLoginServices = {
+    ...reset,
+    links,
+    checklistMessages,
+    syncMinutes: config.SYNC_MINUTES,
+    scheduleSyncFollowUp: (email, readyAt) => jobs.schedule(SYNC_FOLLOW_UP_JOB, `sync|${email}`, readyAt, { email }),
+    qrCode: qrCodeDataUri,
+    newTotpSecret: generateTotpSecret,
+  };
   const close = async (): Promise<void> => {
+    await jobs.stop();
     await sender.drain();
     await policy.close();
   };
-  return { reset, directory, drainMessages: () => sender.drain(), close };
+  return { reset, firstLogin, links, checklistMessages, jobs, directory, drainMessages: () => sender.drain(), close };
 }

@@ -24,7 +24,37 @@ export interface Account {
   passwordExpiresAt: string;
   /** True while the password is a temporary one an administrator issued. */
   temporaryPassword: boolean;
+  /** When the Acceptable Use Policy was accepted, and which version (first login, task 2). */
+  aupAcceptedAt?: string;
+  aupVersion?: string;
+  /** Profile details the person keeps up to date (first login, task 3). */
+  jobTitle?: string;
+  department?: string;
+  /** Work phone in the form the person typed it (any UK number). */
+  workPhone?: string;
+  profileUpdatedAt?: string;
+  /** scrypt hash of the account secret: the word the helpdesk asks for to check identity. Never held in clear. */
+  accountSecretHash?: string;
+  /** How the account enrolled for multi-factor authentication, and when (first login, task 4). */
+  mfaMethod?: MfaMethod;
+  mfaEnrolledAt?: string;
 }
+
+/** A multi-factor authentication method. */
+export type MfaMethod = "app" | "sms";
+
+/** Profile details set at first login (task 3). */
+export interface ProfileDetails {
+  displayName: string;
+  jobTitle: string;
+  department: string;
+  organisation: string;
+  /** Optional: empty when none. */
+  workPhone?: string;
+}
+
+/** An MFA enrolment: an authenticator app (its secret already sealed) or texts to a mobile (E.164). */
+export type MfaEnrolment = { method: "app"; totpSecretEncrypted: string } | { method: "sms"; mobile: string };
 
 /** The ways an account can prove who it is, without revealing the details. */
 export interface RegisteredMethods {

@@ -1,8 +1,8 @@
-import type { Account } from "./account";
+import type { Account, MfaEnrolment, ProfileDetails } from "./account";
 import { PASSWORD_LIFETIME_DAYS } from "./account";
 import type { Directory } from "./directory";
 import type { FixtureEntry } from "./fixture";
-import { PASSWORD_HISTORY_LIMIT, accountFromEntry, parseFixture, readFixtureFile } from "./fixture";
+import { PASSWORD_HISTORY_LIMIT, accountFromEntry, dropUndefined, parseFixture, readFixtureFile } from "./fixture";
 import type { SecretBox } from "./secret-box";
 import type { ItemStorage, StoredItem } from "../state/item-cas";
 import { createItem, updateItem } from "../state/item-cas";
@@ -83,6 +83,31 @@ export class EmbeddedDirectory implements Directory {
           temporaryPassword: false,
         },
       };
+    });
+    return item.account;
+  }
+
+  /** Records acceptance of the Acceptable Use Policy. @throws Error when there is no such account */
+  async acceptAup(email: string, version: string, at: Date): Promise<Account> {
+    return this.change(email, () => ({ aupAcceptedAt: at.toISOString(), aupVersion: version }));
+  }
+
+  /** Saves profile details and the account secret's hash. @throws Error when there is no such account */
+  async updateProfile(email: string, profile: ProfileDetails, accountSecretHash: string, at: Date): Promise<Account> {
+    return this.change(email, () => ({ ...profile, workPhone: profile.workPhone || undefined, accountSecretHash, profileUpdatedAt: at.toISOString() }));
+  }
+
+  /** Records an MFA enrolment; an app enrolment replaces the TOTP secret, an SMS one the mobile. */
+  async enrolMfa(email: string, enrolment: MfaEnrolment, at: Date): Promise<Account> {
+    const registered = enrolment.method === "app" ? { totpSecretEncrypted: enrolment.totpSecretEncrypted } : { mobile: enrolment.mobile };
+    return this.change(email, () => ({ ...registered, mfaMethod: enrolment.method, mfaEnrolledAt: at.toISOString() }));
+  }
+
+  /** Read–change–write of one account with eTag compare-and-set. */
+  private async change(email: string, patch: (account: Account) => Partial<Account>): Promise<Account> {
+    const item = await updateItem<AccountItem>(this.storage, keyOf(email), (current) => {
+      if (!current) throw new Error(`No account ${email.trim().toLowerCase()} in the directory.`);
+      return { account: dropUndefined({ ...current.account, ...patch(current.account) }) };
     });
     return item.account;
   }

@@ -64,6 +64,15 @@ const fixtureEntrySchema = z.object({
   createdAt: time,
   passwordChangedAt: time,
   temporaryPassword: z.boolean({ invalid_type_error: "must be true or false" }).default(false),
+  jobTitle: text,
+  department: text,
+  workPhone: text,
+  /** First-login progress of an established account; absent for a new one. */
+  aupAcceptedAt: time,
+  profileUpdatedAt: time,
+  accountSecret: z.preprocess(blankToUndefined, secret.optional()),
+  mfaMethod: z.enum(["app", "sms"], { invalid_type_error: "must be app or sms", message: "must be app or sms" }).optional(),
+  mfaEnrolledAt: time,
 });
 
 /** A validated, normalised fixture entry: email lower-case, mobile E.164, TOTP secret upper-case base32. */
@@ -152,6 +161,7 @@ export async function accountFromEntry(entry: FixtureEntry, options: AccountBuil
   const [passwordHash, ...previousPasswordHashes] = await Promise.all(
     [entry.password, ...entry.previousPasswords.slice(0, PASSWORD_HISTORY_LIMIT)].map(async (pw) => hasher.hash(pw)),
   );
+  const accountSecretHash = entry.accountSecret === undefined ? undefined : await hasher.hash(entry.accountSecret);
   const changedAt = entry.passwordChangedAt ?? now.toISOString();
   const words = entry.displayName?.split(/\s+/) ?? [];
   const firstName = entry.firstName ?? words[0];
@@ -173,6 +183,15 @@ export async function accountFromEntry(entry: FixtureEntry, options: AccountBuil
     passwordChangedAt: changedAt,
     passwordExpiresAt: new Date(Date.parse(changedAt) + PASSWORD_LIFETIME_DAYS * DAY_MS).toISOString(),
     temporaryPassword: entry.temporaryPassword,
+    jobTitle: entry.jobTitle,
+    department: entry.department,
+    workPhone: entry.workPhone,
+    aupAcceptedAt: entry.aupAcceptedAt,
+    aupVersion: entry.aupAcceptedAt === undefined ? undefined : "earlier",
+    profileUpdatedAt: entry.profileUpdatedAt,
+    accountSecretHash,
+    mfaMethod: entry.mfaMethod,
+    mfaEnrolledAt: entry.mfaMethod === undefined ? undefined : (entry.mfaEnrolledAt ?? entry.createdAt ?? now.toISOString()),
   });
 }
 

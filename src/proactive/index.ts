@@ -8,3 +8,5 @@ export { createNotifyHandler, notifyBodySchema, bearerMatches } from "./notify-r
 export type { NotifyRouteOptions } from "./notify-route";
 export { withBackoff, statusOf, sleep, RETRIABLE_STATUSES } from "./retry";
 export type { BackoffOptions } from "./retry";
+export { UserMessenger } from "./user-messenger";
+export type { ProactiveOutcome, UserMessengerDependencies } from "./user-messenger";

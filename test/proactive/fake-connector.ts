@@ -6,11 +6,16 @@ import type { Activity } from "botbuilder";
 export interface ReceivedActivity {
   conversationId: string;
   activity: Partial<Activity>;
+  /** The id the connector gave it (for a send), or the id it replaced (for an update). */
+  id: string;
+  /** True for an update (`PUT …/activities/:id`) of an earlier activity. */
+  update: boolean;
 }
 
 /**
  * A local HTTP server speaking the Bot Framework connector wire format, used as a conversation's `serviceUrl`:
- * `POST /v3/conversations/:conversationId/activities[/:replyToId]` answers `{ "id": "…" }`. Statuses queued with
+ * `POST /v3/conversations/:conversationId/activities[/:replyToId]` answers `{ "id": "…" }`, and
+ * `PUT /v3/conversations/:conversationId/activities/:activityId` (an update) answers `{ "id": "<activityId>" }`. Statuses queued with
  * {@link FakeConnector.failNext} are answered (with an error body) before it goes back to accepting.
  */
 export class FakeConnector {
@@ -47,17 +52,19 @@ export class FakeConnector {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? "");
+    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? "");
     const reply = (status: number, body: unknown): void => {
       this.attempts.push(status);
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== "POST" || !match) return reply(404, { error: { code: "NotFound", message: "no such route" } });
+    const update = req.method === "PUT" && match?.[2] !== undefined;
+    if ((req.method !== "POST" && !update) || !match) return reply(404, { error: { code: "NotFound", message: "no such route" } });
     const failure = this.failures.shift();
     if (failure !== undefined) return reply(failure, { error: { code: "Failure", message: `status ${failure}` } });
     const activity = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Partial<Activity>;
-    this.received.push({ conversationId: decodeURIComponent(match[1]), activity });
-    reply(200, { id: `activity-${++this.counter}` });
+    const id = update ? decodeURIComponent(match[2]) : `activity-${++this.counter}`;
+    this.received.push({ conversationId: decodeURIComponent(match[1]), activity, id, update });
+    reply(200, { id });
   }
 }

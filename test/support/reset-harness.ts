@@ -1,6 +1,7 @@
 import path from "node:path";
 import { DialogTestClient } from "botbuilder-testing";
 import type { Activity } from "botbuilder";
+import type { Dialog } from "botbuilder-dialogs";
 import { parseConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { openStateStore } from "../../src/state";
@@ -32,13 +33,16 @@ export class ResetHarness {
     return this.dir.file("outbox.jsonl");
   }
 
-  /** Starts with the captcha off unless `env` says otherwise. */
-  async start(env: Record<string, string> = {}): Promise<this> {
+  /**
+   * Starts with the captcha off unless `env` says otherwise. `dialog` picks the dialog under test (the reset by
+   * default), built on the real services; `options` are its begin options.
+   */
+  async start(env: Record<string, string> = {}, dialog?: (services: Services) => Dialog, options?: object): Promise<this> {
     const config = parseConfig({ STATE_URL: "memory://", CAPTCHA: "off", SCRYPT_LOG2N: "10", SECRETS_KEY: TEST_SECRETS_KEY, OUTBOX_FILE: this.outbox, ...env });
     this.store = await openStateStore("memory://");
     const logger = createLogger({ level: "info", destination: this.log });
     this.services = await createServices(config, this.store, logger, { root: ROOT, clock: () => new Date(this.now), outboxEcho: () => undefined });
-    this.client = new DialogTestClient("msteams", new ResetPasswordDialog(this.services.reset));
+    this.client = new DialogTestClient("msteams", dialog ? dialog(this.services) : new ResetPasswordDialog(this.services.reset), options);
     return this;
   }
 
