@@ -14,9 +14,7 @@ import { ChecklistMessages, UserLinks } from "./first-login";
 import { JobScheduler } from "./jobs/job-scheduler";
 import { generateTotpSecret } from "./verification/totp";
 import { qrCodeDataUri } from "./verification/qr-code";
-
-/** The job kind of the "email should work now" follow-up after the AUP is accepted. */
-export const SYNC_FOLLOW_UP_JOB = "firstLogin.syncReady";
+import { JobKind } from "./jobs/job-kinds";
 
 /** The services a running bot holds, and how to release them. */
 export interface Services {
@@ -90,7 +88,7 @@ export async function createServices(
     links,
     checklistMessages,
     syncMinutes: config.SYNC_MINUTES,
-    scheduleSyncFollowUp: (email, readyAt) => jobs.schedule(SYNC_FOLLOW_UP_JOB, `sync|${email}`, readyAt, { email }),
+    scheduleSyncFollowUp: (email, readyAt) => jobs.schedule(JobKind.SyncFollowUp, `sync|${email}`, readyAt, { email }),
     qrCode: qrCodeDataUri,
     newTotpSecret: generateTotpSecret,
   };

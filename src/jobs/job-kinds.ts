@@ -1,0 +1,7 @@
+/** The kinds of scheduled job, each spelled once. */
+export const JobKind = {
+  /** The "email should work now" follow-up, at AUP acceptance + the sync window. Payload `{ email }`. */
+  SyncFollowUp: "firstLogin.syncReady",
+  /** The recurring sweep that sends MFA and password-expiry reminders. */
+  ReminderSweep: "reminders.sweep",
+} as const;
