@@ -7,10 +7,14 @@ import { Verb } from "../cards/verbs";
 import type { RuleOutcome } from "../src/policy";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
-import { CardSubmitPrompt, cardText } from "./prompts/card-submit-prompt";
+import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
+import { BOTH_BOXES, DONT_TYPE_PASSWORDS, checkNewPassword, policyChecklist, readNewPassword } from "./password-check";
 import { audit, replaceSubmittedCard } from "./reset-services";
 import type { ResetServices } from "./reset-services";
+
+/** The messages about the password boxes, which the password change shares (see `password-check.ts`). */
+export { BOTH_BOXES, DONT_TYPE_PASSWORDS, MISMATCH } from "./password-check";
 
 /** Options for {@link NewPasswordDialog}. */
 export interface NewPasswordOptions {
@@ -21,16 +25,6 @@ export interface NewPasswordOptions {
 export interface NewPasswordResult {
   expiresAt: string;
 }
-
-/** Said when a password is typed as a chat message. */
-export const DONT_TYPE_PASSWORDS =
-  "Please don't type a password in the chat: messages stay in the chat history. Use the masked boxes on the card. " +
-  "If what you typed was the password you meant to use, choose a different one.";
-/** Said when the boxes are empty or unreadable. */
-export const BOTH_BOXES = "Type your new password in both boxes.";
-/** Said when the two boxes differ. */
-export const MISMATCH = "The two passwords don't match. Type the same password in both boxes.";
-const MAX_INPUT = 1024;
 
 /** Steps 9 and 14 of the guide: choose a new password, typed twice into masked inputs, checked against the policy. */
 export class NewPasswordDialog extends HelpdeskDialog {
@@ -53,11 +47,7 @@ export class NewPasswordDialog extends HelpdeskDialog {
   }
 
   private card(problems: string[], rules?: RuleOutcome[]): Partial<Activity> {
-    const marks = { pass: "✓", fail: "✗", "not-checked": "•" } as const;
-    const checklist = rules
-      ? rules.map((r) => ({ mark: marks[r.status], text: r.description }))
-      : this.services.policy.describe().map((r) => ({ mark: "•", text: r.description }));
-    return MessageFactory.attachment(newPasswordCard({ problems, rules: checklist }));
+    return MessageFactory.attachment(newPasswordCard({ problems, rules: policyChecklist(this.services.policy, rules) }));
   }
 
   private async validate(prompt: PromptValidatorContext<CardSubmission>): Promise<boolean> {
@@ -69,21 +59,18 @@ export class NewPasswordDialog extends HelpdeskDialog {
       return false;
     }
     await replaceSubmittedCard(prompt.context, [submittedCard({ title: "New password submitted", note: "For your security, the boxes have been cleared." })]);
-    const password = cardText(submission, "newPassword", MAX_INPUT);
-    const confirm = cardText(submission, "confirmPassword", MAX_INPUT);
+    const reading = readNewPassword(submission);
     (prompt.recognized as { value: unknown }).value = undefined;
-    if (!password || !confirm) return this.refuse(options, [BOTH_BOXES]);
-    if (password !== confirm) return this.refuse(options, [MISMATCH]);
+    if (!reading.ok) return this.refuse(options, [reading.problem]);
 
     const account = await this.services.directory.findByEmail(options.validations.email);
     if (!account) return this.refuse(options, [BOTH_BOXES]);
-    const context = { email: account.email, firstName: account.firstName, lastName: account.lastName, organisation: account.organisation };
-    const verdict = await this.services.policy.check({ password, context, currentHash: account.passwordHash, previousHashes: account.previousPasswordHashes });
+    const verdict = await checkNewPassword(this.services.policy, account, reading.password);
     if (!verdict.ok) {
-      await audit(prompt.context, this.services, { type: "reset.password", outcome: "failed", email: account.email, detail: verdict.failures.map((f) => f.rule).join(",") });
-      return this.refuse(options, verdict.failures.map((f) => f.message), verdict.rules);
+      await audit(prompt.context, this.services, { type: "reset.password", outcome: "failed", email: account.email, detail: verdict.failedRules });
+      return this.refuse(options, verdict.problems, verdict.rules);
     }
-    const updated = await this.services.directory.setPassword(account.email, await this.services.hasher.hash(password), this.services.clock());
+    const updated = await this.services.directory.setPassword(account.email, await this.services.hasher.hash(reading.password), this.services.clock());
     const result: NewPasswordResult = { expiresAt: updated.passwordExpiresAt };
     (prompt.recognized as { value: unknown }).value = result;
     return true;

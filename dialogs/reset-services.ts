@@ -32,7 +32,7 @@ export interface ResetServices {
 
 /** Said when a throttle blocks the journey: the same words whether or not the account exists. */
 export const BLOCKED_MESSAGE =
-  "For your security, I can't continue resetting this account right now because there have been too many attempts. " +
+  "For your security, I can't continue with this account right now because there have been too many attempts. " +
   "This lasts up to 24 hours. If you need to get in sooner, the helpdesk can help.";
 
 /** Tells the person they are blocked, with the helpdesk's details. */
