@@ -18,7 +18,8 @@ export interface MfaRequirement {
  */
 export function mfaRequirement(account: Pick<Account, "createdAt" | "organisationType" | "nasManaged">): MfaRequirement {
   const created = Date.parse(account.createdAt);
-  if (!(created >= Date.parse(MFA_DEFAULT_FROM))) {
+  // An unreadable creation date is treated as new: when in doubt, MFA is required.
+  if (created < Date.parse(MFA_DEFAULT_FROM)) {
     return { required: false, reason: "MFA is optional for your account (created before 5 October 2023), but we strongly recommend it." };
   }
   const type = NAS_EXEMPT_TYPES.find((t) => t.toLowerCase() === (account.organisationType ?? "").trim().toLowerCase());
