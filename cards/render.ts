@@ -5,7 +5,6 @@ import { Verb } from "./verbs";
 import welcome from "./welcome.json";
 import help from "./help.json";
 import helpdeskContact from "./helpdesk-contact.json";
-import firstLoginGuide from "./first-login-guide.json";
 import captcha from "./captcha.json";
 import chooseMethod from "./choose-method.json";
 import newPassword from "./new-password.json";
@@ -31,7 +30,6 @@ export const templates = {
   welcome,
   help,
   helpdeskContact,
-  firstLoginGuide,
   captcha,
   chooseMethod,
   newPassword,
@@ -262,8 +260,6 @@ export const helpCard = (data: HelpCardData): Attachment => renderCard("help", d
 export const helpdeskContactCard = (data: HelpdeskContactCardData): Attachment => renderCard("helpdeskContact", data);
 /** The help card as shown for "help" and for text the bot does not understand. */
 export const mainHelpCard: () => Attachment = renderOnce("help", { title: "I can help you with:" });
-/** The four first-login tasks from the NHSmail guide. */
-export const firstLoginGuideCard: () => Attachment = renderOnce("firstLoginGuide", {});
 /** The captcha to answer. */
 export const captchaCard = (data: CaptchaCardData): Attachment => renderCard("captcha", data);
 /** The choice of verification methods. */

@@ -16,6 +16,8 @@ export const CANCELLED_MESSAGE = "OK, I've stopped. Nothing has been changed. Ty
 export abstract class HelpdeskDialog extends ComponentDialog {
   /** A line of help for the step in progress, shown above the help card when the person types "help". */
   protected abstract readonly helpText: string;
+  /** Said when the person cancels; a journey that keeps progress says so. */
+  protected readonly cancelledText: string = CANCELLED_MESSAGE;
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     return (await this.interrupt(innerDc)) ?? super.onContinueDialog(innerDc);
@@ -27,7 +29,7 @@ export abstract class HelpdeskDialog extends ComponentDialog {
     const pressedCancel = (activity.value as { verb?: unknown } | undefined)?.verb === Verb.CancelJourney;
     switch (pressedCancel ? "cancel" : matchIntent(activity.text)) {
       case "cancel":
-        await innerDc.context.sendActivity(CANCELLED_MESSAGE);
+        await innerDc.context.sendActivity(this.cancelledText);
         return innerDc.cancelAllDialogs(true);
       case "help":
         await innerDc.context.sendActivity({ text: this.helpText, attachments: [helpCard({ title: "Other things I can do" })] });

@@ -4,6 +4,7 @@ import type { DialogContext, DialogInstance, DialogTurnResult, PromptValidatorCo
 import { resetSuccessCard } from "../cards/render";
 import { readNhsmailAddress } from "../src/directory/email";
 import { HelpdeskDialog } from "./base-dialog";
+import { ukDate } from "../src/uk-time";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CaptchaDialog } from "./captcha-dialog";
 import { VerifyIdentityDialog } from "./verify-identity-dialog";
@@ -38,10 +39,6 @@ interface ResetValues {
   email?: string;
 }
 
-/** Formats a date as a person in the UK reads it: "Tuesday 23 November 2027". */
-export function ukDate(iso: string): string {
-  return new Date(iso).toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
-}
 
 /**
  * Self-service password reset, as the NHSmail guide describes it: address, captcha, verification (text, call or

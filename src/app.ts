@@ -6,12 +6,17 @@ import type { Storage, TurnContext } from "botbuilder";
 import { DialogSet } from "botbuilder-dialogs";
 import { Verb, GLOBAL_VERBS } from "../cards/verbs";
 import type { GlobalVerb } from "../cards/verbs";
-import { firstLoginGuideCard, mainHelpCard, welcomeCard } from "../cards/render";
+import { mainHelpCard, welcomeCard } from "../cards/render";
 import { DialogId } from "../dialogs/ids";
 import { ResetPasswordDialog } from "../dialogs/reset-password-dialog";
 import { HandoffDialog } from "../dialogs/handoff-dialog";
-import type { HelpdeskContact } from "../dialogs/handoff-dialog";
+import type { HandoffDependencies, HelpdeskContact } from "../dialogs/handoff-dialog";
 import type { ResetServices } from "../dialogs/reset-services";
+import { FirstLoginDialog } from "../dialogs/first-login-dialog";
+import type { FirstLoginOptions } from "../dialogs/first-login-dialog";
+import type { FirstLoginServices } from "../dialogs/first-login-services";
+import { FIRST_LOGIN_TASKS } from "./first-login";
+import type { FirstLoginTask } from "./first-login";
 import { INTENT_PATTERNS } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
@@ -28,6 +33,10 @@ export interface AppDependencies {
   helpdesk: HelpdeskContact;
   /** The services the password reset uses. */
   reset: ResetServices;
+  /** The services first login uses (a superset of `reset`); absent in tests that need only the reset. */
+  firstLogin?: FirstLoginServices;
+  /** Minutes left of the person's account synchronisation window, if they are inside it (the handoff explains the wait). */
+  syncWindow?: HandoffDependencies["syncWindow"];
   /**
    * Claims an activity id; false when it was already claimed, i.e. Teams redelivered an activity (it retries after
    * 15 s without an answer). A redelivered activity is answered with nothing and changes nothing.
@@ -61,10 +70,15 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
 
   const dialogs = new DialogSet(new DialogStateAccessor());
   dialogs.add(new ResetPasswordDialog(deps.reset));
-  dialogs.add(new HandoffDialog(deps.helpdesk));
+  dialogs.add(new HandoffDialog({ contact: deps.helpdesk, syncWindow: deps.syncWindow }));
+  if (deps.firstLogin) dialogs.add(new FirstLoginDialog(deps.firstLogin));
 
-  const begin = async (context: TurnContext, dialogId: string): Promise<void> => {
-    await (await dialogs.createContext(context)).beginDialog(dialogId);
+  const begin = async (context: TurnContext, dialogId: string, options?: object): Promise<void> => {
+    await (await dialogs.createContext(context)).beginDialog(dialogId, options);
+  };
+  const startFirstLogin = async (context: TurnContext, options: FirstLoginOptions): Promise<void> => {
+    if (deps.firstLogin) await begin(context, DialogId.FirstLogin, options);
+    else await showHelp(context);
   };
   const showHelp = async (context: TurnContext, text?: string): Promise<void> => {
     await context.sendActivity({ text, attachments: [mainHelpCard()] });
@@ -72,17 +86,17 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
 
   const intentHandlers: Record<Intent, (context: TurnContext) => Promise<void>> = {
     reset: (context) => begin(context, DialogId.ResetPassword),
-    firstLogin: async (context) => void (await context.sendActivity({ attachments: [firstLoginGuideCard()] })),
+    firstLogin: (context) => startFirstLogin(context, {}),
     handoff: (context) => begin(context, DialogId.Handoff),
     help: (context) => showHelp(context),
     cancel: (context) => showHelp(context, NOTHING_TO_CANCEL),
   };
   const verbHandlers: Record<GlobalVerb, (context: TurnContext) => Promise<void>> = {
     [Verb.StartReset]: intentHandlers.reset,
-    [Verb.StartFirstLogin]: intentHandlers.firstLogin,
+    [Verb.StartFirstLogin]: (context) => startFirstLogin(context, { task: taskOf(context) }),
     [Verb.StartHandoff]: intentHandlers.handoff,
     [Verb.ShowHelp]: intentHandlers.help,
-    [Verb.StartPasswordChange]: intentHandlers.reset,
+    [Verb.StartPasswordChange]: (context) => startFirstLogin(context, { changePassword: true }),
   };
 
   app.turn("beforeTurn", async (context, state) => {
@@ -148,6 +162,12 @@ function verbOf(context: TurnContext): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const verb = (value as { verb?: unknown }).verb;
   return typeof verb === "string" && verb.length <= 64 ? verb : undefined;
+}
+
+/** The first-login task a checklist button names, if it is one. */
+function taskOf(context: TurnContext): FirstLoginTask | undefined {
+  const task = (context.activity.value as { task?: unknown } | undefined)?.task;
+  return FIRST_LOGIN_TASKS.find((t) => t === task);
 }
 
 function isGlobalVerb(context: TurnContext): boolean {

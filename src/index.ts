@@ -1,5 +1,6 @@
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { DestinationStream } from "pino";
+import type { TurnContext } from "botbuilder";
 import { ConfigError, loadConfig } from "./config";
 import type { Config } from "./config";
 import { createLogger } from "./logger";
@@ -9,8 +10,15 @@ import type { StateStore } from "./state";
 import { createApp } from "./app";
 import { BotServer } from "./server";
 import { createServices } from "./services";
-import type { Directory } from "./directory";
-import { ConversationReferenceStore, FirstLoginNotifier, ProactiveTurnHooks, createNotifyHandler } from "./proactive";
+import type { EmbeddedDirectory } from "./directory";
+import type { JobScheduler } from "./jobs/job-scheduler";
+import { ConversationReferenceStore, FirstLoginNotifier, ProactiveTurnHooks, UserMessenger, createNotifyHandler } from "./proactive";
+import { syncMinutesLeft } from "./first-login";
+import { ukTime } from "./uk-time";
+import { registerFirstLoginJobs } from "./first-login/follow-ups";
+
+/** How often the reminder sweep (MFA and password-expiry reminders) runs. */
+const REMINDER_SWEEP_MS = 60 * 60_000;
 
 /** How long an activity id is remembered, to drop Teams' redeliveries (it retries after 15 s). */
 const ACTIVITY_MEMORY_MS = 10 * 60_000;
@@ -22,7 +30,9 @@ export interface RunningService {
   store: StateStore;
   logger: Logger;
   /** The embedded directory (administration and tests). */
-  directory: Directory;
+  directory: EmbeddedDirectory;
+  /** Durable scheduled jobs (tests run them with a moved clock). */
+  jobs: Pick<JobScheduler, "runDue">;
   /** Requests received and not yet answered. */
   requestsInFlight(): number;
   /** Waits until every text, call and email under way has been sent (they go out off the turn). */
@@ -59,16 +69,35 @@ export async function startService(config: Config, options: StartOptions = {}): 
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
   });
   const references = new ConversationReferenceStore(store, clock);
+  const messenger = new UserMessenger({ references, adapter, botAppId: config.BOT_ID ?? "", logger, backoff: { delay: options.retryDelay } });
+  const followUps = registerFirstLoginJobs(services.jobs, {
+    listAccounts: () => services.directory.list(),
+    links: services.links,
+    messenger,
+    store,
+    clock,
+    logger,
+    mfaReminderHours: config.MFA_REMINDER_HOURS,
+    expiryReminderDays: config.PASSWORD_EXPIRY_REMINDER_DAYS,
+    sweepEveryMs: REMINDER_SWEEP_MS,
+  });
+  await followUps.ensureReminderSweep();
   const notifier = new FirstLoginNotifier({
     store,
-    references,
-    accountExists: async (email) => Boolean(await services.directory.findByEmail(email)),
-    adapter,
-    botAppId: config.BOT_ID ?? "",
+    findAccount: (email) => services.directory.findByEmail(email),
+    links: services.links,
+    checklistMessages: services.checklistMessages,
+    messenger,
+    syncMinutes: config.SYNC_MINUTES,
     logger,
     clock,
-    backoff: { delay: options.retryDelay },
   });
+  const syncWindow = async (context: TurnContext): Promise<{ minutesLeft: number; readyAt: string } | undefined> => {
+    const email = await services.links.emailOf(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "");
+    const account = email ? await services.directory.findByEmail(email) : undefined;
+    const left = account ? syncMinutesLeft(account, config.SYNC_MINUTES, clock()) : undefined;
+    return left && { minutesLeft: left.minutesLeft, readyAt: ukTime(left.readyAt) };
+  };
   const app = createApp({
     adapter,
     storage: store.storage,
@@ -76,6 +105,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     botAppId: config.BOT_ID,
     helpdesk: { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL },
     reset: services.reset,
+    firstLogin: services.firstLogin,
+    syncWindow,
     claimActivity: (key) => store.claim("activities", key, ACTIVITY_MEMORY_MS),
     proactive: new ProactiveTurnHooks(references, notifier, logger),
   });
@@ -96,6 +127,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       : undefined,
   });
   const url = await server.listen(config.PORT, config.HOST);
+  services.jobs.start(config.JOBS_POLL_SECONDS * 1000);
   logger.info({ url, store: store.kind, authentication: config.BOT_ID ? "on" : "off" }, "bot listening");
 
   let closed: Promise<void> | undefined;
@@ -106,7 +138,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await store.close();
       logger.info("bot stopped");
     })());
-  return { url, store, logger, directory: services.directory, close, requestsInFlight: () => server.requestsInFlight, drainMessages: () => services.drainMessages() };
+  return { url, store, logger, directory: services.directory, jobs: services.jobs, close, requestsInFlight: () => server.requestsInFlight, drainMessages: () => services.drainMessages() };
 }
 
 /** Command-line entry: load config (fail fast), start, and stop cleanly on SIGTERM/SIGINT. */

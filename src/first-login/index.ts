@@ -12,3 +12,4 @@ export { AUP_SUMMARY, AUP_URL, AUP_VERSION } from "./aup";
 export { UserLinks } from "./user-links";
 export { ChecklistMessages } from "./checklist-messages";
 export type { ChecklistMessage } from "./checklist-messages";
+export { checklistCardFor } from "./checklist-card";

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import type { Attachment, TurnContext } from "botbuilder";
 import type Keyv from "keyv";
-import { firstLoginGuideCard } from "../../cards/render";
+import type { Account } from "../directory/account";
+import type { ChecklistMessages, UserLinks } from "../first-login";
+import { checklistCardFor } from "../first-login/checklist-card";
 import type { Logger } from "../logger";
 import type { StateStore } from "../state";
-import type { ConversationReferenceStore } from "./references";
-import { statusOf, withBackoff } from "./retry";
-import type { BackoffOptions } from "./retry";
+import type { UserMessenger } from "./user-messenger";
 
 /** What a notify call did. */
 export type NotifyStatus = "delivered" | "queued" | "unknown-user";
@@ -22,14 +22,17 @@ export interface PendingNotice {
 /** What {@link FirstLoginNotifier} needs. */
 export interface FirstLoginNotifierDependencies {
   store: StateStore;
-  references: ConversationReferenceStore;
-  /** Whether the directory holds an account for a lower-case address. */
-  accountExists: (email: string) => Promise<boolean>;
-  adapter: CloudAdapter;
-  botAppId: string;
+  /** The account of a lower-case address, if the directory holds one. */
+  findAccount: (email: string) => Promise<Account | undefined>;
+  /** Links the Teams user a notify call names to the address, so the checklist knows who is pressing its buttons. */
+  links: UserLinks;
+  /** Remembers where the checklist card was posted, so it is updated in place later. */
+  checklistMessages: ChecklistMessages;
+  messenger: Pick<UserMessenger, "send">;
+  /** Minutes of account synchronisation after the AUP is accepted (shown on the checklist). */
+  syncMinutes: number;
   logger: Logger;
   clock?: () => Date;
-  backoff?: BackoffOptions;
 }
 
 /** How long one address is remembered as notified (duplicates within it produce no second card). */
@@ -38,7 +41,7 @@ const NOTIFIED = "first_login_notified";
 const PENDING_SENT = "first_login_pending_sent";
 
 /**
- * Sends the first-login guide card to a new user, at most once per address: at once when a conversation
+ * Sends the first-login checklist card to a new user, at most once per address: at once when a conversation
  * reference is stored for the user, otherwise when the user next installs or messages the bot.
  */
 export class FirstLoginNotifier {
@@ -57,7 +60,9 @@ export class FirstLoginNotifier {
    * delivery failure: the notice is queued instead.
    */
   async notify(email: string, aadObjectId?: string): Promise<NotifyStatus> {
-    if (!(await this.deps.accountExists(email))) return "unknown-user";
+    const account = await this.deps.findAccount(email);
+    if (!account) return "unknown-user";
+    if (aadObjectId) await this.deps.links.link(aadObjectId, email);
     if (!(await this.deps.store.claim(NOTIFIED, email, NOTIFIED_TTL_MS))) {
       const waiting = await this.pending.get(email);
       if (!waiting) return "delivered";
@@ -65,22 +70,17 @@ export class FirstLoginNotifier {
       return "queued";
     }
     const notice: PendingNotice = { id: randomUUID(), email, aadObjectId, queuedAt: this.clock().toISOString() };
-    const found = aadObjectId ? await this.deps.references.find(aadObjectId) : undefined;
-    if (!aadObjectId || !found) {
-      await this.queue(notice);
-      return "queued";
-    }
-    try {
-      await withBackoff(() => this.sendTo(found.reference), this.deps.backoff);
-      this.deps.logger.info({ tenant: found.tenant }, "first-login card delivered");
+    const outcome = aadObjectId ? await this.deps.messenger.send(aadObjectId, { attachments: [this.card(account)] }) : undefined;
+    if (outcome?.status === "sent") {
+      if (outcome.activityId && outcome.conversationId) {
+        await this.deps.checklistMessages.remember(email, { activityId: outcome.activityId, conversationId: outcome.conversationId });
+      }
+      this.deps.logger.info("first-login checklist delivered");
       return "delivered";
-    } catch (err) {
-      const status = statusOf(err);
-      if (status === 403) await this.deps.references.remove({ user: aadObjectId, tenant: found.tenant });
-      this.deps.logger.warn({ status, err: { message: (err as Error).message } }, "first-login card not delivered; queued");
-      await this.queue(notice);
-      return "queued";
     }
+    if (outcome) this.deps.logger.info({ outcome: outcome.status }, "first-login checklist not delivered now; queued");
+    await this.queue(notice);
+    return "queued";
   }
 
   /**
@@ -92,8 +92,12 @@ export class FirstLoginNotifier {
     const notice = email ? await this.pending.get(email) : undefined;
     if (!notice || notice.aadObjectId !== user) return false;
     if (!(await this.deps.store.claim(PENDING_SENT, notice.id, NOTIFIED_TTL_MS))) return false;
+    const account = await this.deps.findAccount(notice.email);
+    if (!account) return false;
     try {
-      await context.sendActivity({ attachments: [firstLoginGuideCard()] });
+      const sent = await context.sendActivity({ attachments: [this.card(account)] });
+      const conversationId = context.activity.conversation?.id;
+      if (sent?.id && conversationId) await this.deps.checklistMessages.remember(notice.email, { activityId: sent.id, conversationId });
     } catch (err) {
       await this.deps.store.release(PENDING_SENT, notice.id);
       throw err;
@@ -109,16 +113,7 @@ export class FirstLoginNotifier {
     if (notice.aadObjectId) await this.pendingByUser.set(notice.aadObjectId, notice.email, NOTIFIED_TTL_MS);
   }
 
-  /** Sends the card; the failure is caught inside the turn, or the adapter's turn error handler would swallow it. */
-  private async sendTo(reference: Partial<ConversationReference>): Promise<void> {
-    let failure: Error | undefined;
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
-      try {
-        await context.sendActivity({ attachments: [firstLoginGuideCard()] });
-      } catch (err) {
-        failure = err instanceof Error ? err : new Error(String(err));
-      }
-    });
-    if (failure !== undefined) throw failure;
+  private card(account: Account): Attachment {
+    return checklistCardFor(account, { syncMinutes: this.deps.syncMinutes, now: this.clock() });
   }
 }

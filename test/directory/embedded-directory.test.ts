@@ -153,13 +153,13 @@ describe("EmbeddedDirectory on SQLite", function () {
     directory = new EmbeddedDirectory(store.storage, box);
     const result = await directory.seedFromFile(DEV_FIXTURE, { hasher, now: NOW });
     assert.deepEqual(result.imported, []);
-    assert.equal(result.skipped.length, 6);
+    assert.equal(result.skipped.length, 8);
     assert.equal((await directory.findByEmail("jane.smith@nhs.net"))?.passwordHash, "hash-after-reset");
   });
 
   it("lists, upserts and removes accounts", async function () {
     const emails = async (): Promise<string[]> => (await directory.list()).map((a) => a.email);
-    const fixture = ["amir.patel", "jane.smith", "olivia.brown", "priya.shah", "sam.okafor", "tom.evans"];
+    const fixture = ["amir.patel", "jane.smith", "kofi.mensah", "lena.murphy", "olivia.brown", "priya.shah", "sam.okafor", "tom.evans"];
     assert.deepEqual(await emails(), fixture.map((name) => `${name}@nhs.net`));
     const tom = await directory.findByEmail("tom.evans@nhs.net");
     assert.ok(tom);
@@ -169,7 +169,7 @@ describe("EmbeddedDirectory on SQLite", function () {
     assert.equal(await directory.remove("tom.evans@nhs.net"), false);
     assert.equal(await directory.findByEmail("tom.evans@nhs.net"), undefined);
     assert.deepEqual((await emails()).slice(0, 2), ["ada.new@nhs.net", "amir.patel@nhs.net"]);
-    assert.equal((await emails()).length, 6);
+    assert.equal((await emails()).length, 8);
   });
 
   it("imports concurrently without overwriting and refuses a bad fixture before writing anything", async function () {

@@ -9,9 +9,11 @@ import { LogCapture, TEST_SECRETS_KEY } from "../support/bot-client";
 
 /** The shared secret the tests' bots accept. */
 export const NOTIFY_SECRET = "test-notify-secret-0123456789abcdef";
-/** A development account (env/accounts.dev.json). */
-export const KNOWN_EMAIL = "jane.smith@nhs.net";
-/** The title of the first-login guide card. */
+/** A new development account with a temporary password (env/accounts.dev.json). */
+export const KNOWN_EMAIL = "sam.okafor@nhs.net";
+/** Its temporary password. */
+export const KNOWN_TEMPORARY_PASSWORD = "Welcome-Temp-2701";
+/** The title of the first-login checklist card. */
 export const FIRST_LOGIN_TITLE = "Your first NHSmail login";
 
 /** A bot started with the notify API on, whose retry waits are recorded instead of slept. */
@@ -27,7 +29,7 @@ export interface NotifyBot {
 }
 
 /** Starts the real service with the notify API on and a memory store; `env` overrides settings. */
-export async function startNotifyBot(env: Record<string, string> = {}): Promise<NotifyBot> {
+export async function startNotifyBot(env: Record<string, string> = {}, options: { clock?: () => Date } = {}): Promise<NotifyBot> {
   const log = new LogCapture();
   const delays: number[] = [];
   const config = parseConfig({
@@ -46,7 +48,7 @@ export async function startNotifyBot(env: Record<string, string> = {}): Promise<
     delays.push(ms);
     return Promise.resolve();
   };
-  const service = await startService(config, { logDestination: log, outboxEcho: () => undefined, retryDelay });
+  const service = await startService(config, { logDestination: log, outboxEcho: () => undefined, retryDelay, clock: options.clock });
   const notify = async (body: unknown, secret: string | null = NOTIFY_SECRET) => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (secret !== null) headers.authorization = `Bearer ${secret}`;
@@ -100,9 +102,14 @@ export class TeamsUser {
   message(text: string): Partial<Activity> {
     return this.activity({ type: "message", text });
   }
+
+  /** A press on a card button: the action's data and the card's inputs, answering the card `replyToId`. */
+  submit(value: Record<string, unknown>, replyToId?: string): Partial<Activity> {
+    return this.activity({ type: "message", value, replyToId });
+  }
 }
 
-/** True when an activity carries the first-login guide card. */
+/** True when an activity carries the first-login checklist card. */
 export function isFirstLoginCard(activity: Partial<Activity>): boolean {
   return (activity.attachments ?? []).some((a) => JSON.stringify(a.content).includes(FIRST_LOGIN_TITLE));
 }
