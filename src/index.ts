@@ -120,7 +120,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     notifyFirstLogin: config.NOTIFY_SECRET
       ? createNotifyHandler({
           secret: config.NOTIFY_SECRET,
-          perMinute: config.NOTIFY_RATE_PER_MINUTE,
+          limit: (client) => services.reset.throttles.consume("notifyCalls", client),
           notify: (email, aadObjectId) => notifier.notify(email, aadObjectId),
           logger,
         })

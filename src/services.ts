@@ -68,7 +68,7 @@ export async function createServices(
     directory,
     codes: new StoredOneTimeCodes(store, { hmac, now: clock }),
     totp: new OtplibTotpVerifier(store, { now: clock }),
-    throttles: new StoreThrottles(store),
+    throttles: new StoreThrottles(store, { notifyCalls: { points: config.NOTIFY_RATE_PER_MINUTE } }),
     captcha: config.CAPTCHA === "off" ? undefined : new ImageCaptcha({ hmac }),
     sender,
     audit: new StoreAuditLog(store.storage, { logger, now: clock }),

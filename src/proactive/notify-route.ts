@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "restify";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import { readNhsmailAddress } from "../directory/email";
 import type { Logger } from "../logger";
@@ -25,8 +24,9 @@ export const notifyBodySchema = z
 export interface NotifyRouteOptions {
   /** The shared secret callers send as `Authorization: Bearer <secret>`. */
   secret: string;
-  /** Calls allowed per client address per minute. */
-  perMinute: number;
+  /** Counts one call from a client address against the rate limit (shared by every instance through the store). */
+  limit: (client: string) => Promise<{ allowed: boolean; retryAt?: Date }>;
+  clock?: () => Date;
   notify: (email: string, aadObjectId?: string) => Promise<NotifyStatus>;
   logger: Logger;
 }
@@ -43,13 +43,12 @@ export function bearerMatches(header: string | undefined, secret: string): boole
  * check (401), body validation (400), then the notifier's answer `{ status }` (200).
  */
 export function createNotifyHandler(options: NotifyRouteOptions): (req: Request, res: Response) => Promise<void> {
-  const limiter = new RateLimiterMemory({ keyPrefix: "notify", points: options.perMinute, duration: 60 });
+  const clock = options.clock ?? (() => new Date());
   return async (req: Request, res: Response): Promise<void> => {
-    try {
-      await limiter.consume(req.socket.remoteAddress ?? "unknown");
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      res.header("Retry-After", String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))));
+    const decision = await options.limit(req.socket.remoteAddress ?? "unknown");
+    if (!decision.allowed) {
+      const wait = decision.retryAt ? decision.retryAt.getTime() - clock().getTime() : 60_000;
+      res.header("Retry-After", String(Math.max(1, Math.ceil(wait / 1000))));
       res.send(429, { error: "too many requests" });
       return;
     }

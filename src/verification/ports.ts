@@ -26,7 +26,7 @@ export interface ThrottleDecision {
 }
 
 /** Named limits shared by every instance and kept across restarts. */
-export type ThrottleName = "codeSent" | "callMade" | "codeChecked" | "identityFailed" | "userAttempts" | "resetCompleted";
+export type ThrottleName = "codeSent" | "callMade" | "codeChecked" | "identityFailed" | "userAttempts" | "resetCompleted" | "notifyCalls";
 
 /** Rate limits per key (account email or Teams user). */
 export interface Throttles {

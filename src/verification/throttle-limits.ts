@@ -8,8 +8,8 @@ export interface ThrottleLimit {
   readonly windowSeconds: number;
   /** Once a key goes over the limit, how long it is refused, in whole seconds; 0 means until its window ends. */
   readonly blockSeconds: number;
-  /** What the key is: an account's email (compared trimmed and lower-cased) or a Teams user id (as given). */
-  readonly keyKind: "account" | "teamsUser";
+  /** What the key is: an account's email (compared trimmed and lower-cased), or a Teams user id or client address (as given). */
+  readonly keyKind: "account" | "teamsUser" | "client";
   /** Whether {@link StoreThrottles.reset} clears this limit after a successful reset. */
   readonly clearedByReset: boolean;
 }
@@ -28,7 +28,9 @@ const DAY = 24 * HOUR;
  * - per account, known or unknown alike: codes sent, calls made and codes checked at most 5 an hour each, then
  *   blocked 24 hours; 5 failed identity proofs in 24 hours, then blocked 24 hours; 5 completed resets an hour;
  * - per Teams user: at most 10 reset journeys started an hour, then blocked 24 hours, so that one person cannot
- *   walk through many accounts.
+ *   walk through many accounts;
+ * - per client address: calls to the first-login notify API, 60 a minute (`NOTIFY_RATE_PER_MINUTE`), shared by
+ *   every instance.
  *
  * A successful reset clears an account's counters, except `resetCompleted`: that one counts successful resets,
  * so clearing it on each success would make it count nothing.
@@ -40,6 +42,7 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   identityFailed: { points: 5, windowSeconds: DAY, blockSeconds: DAY, keyKind: "account", clearedByReset: true },
   resetCompleted: { points: 5, windowSeconds: HOUR, blockSeconds: 0, keyKind: "account", clearedByReset: false },
   userAttempts: { points: 10, windowSeconds: HOUR, blockSeconds: DAY, keyKind: "teamsUser", clearedByReset: true },
+  notifyCalls: { points: 60, windowSeconds: 60, blockSeconds: 0, keyKind: "client", clearedByReset: false },
 };
 
 /**

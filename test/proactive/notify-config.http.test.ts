@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { TempDir } from "../support/temp-dir";
 import { KNOWN_EMAIL, startNotifyBot } from "./support";
 import type { NotifyBot } from "./support";
 
@@ -21,5 +22,23 @@ describe("the notify API's switch and rate limit", () => {
     const limited = await fetch(`${bot.service.url}/api/notify/first-login`, { method: "POST" });
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+  });
+
+  it("shares the limit between instances over one store", async () => {
+    const dir = new TempDir();
+    const env = { NOTIFY_RATE_PER_MINUTE: "2", STATE_URL: `sqlite://${dir.file("state.sqlite")}` };
+    bot = await startNotifyBot(env);
+    const other = await startNotifyBot(env);
+    try {
+      assert.equal((await bot.notify({ email: KNOWN_EMAIL })).status, 200);
+      assert.equal((await other.notify({ email: KNOWN_EMAIL })).status, 200);
+      assert.equal((await bot.notify({ email: KNOWN_EMAIL })).status, 429, "the third call is refused, whichever instance takes it");
+      assert.equal((await other.notify({ email: KNOWN_EMAIL })).status, 429);
+    } finally {
+      await other.service.close();
+      await bot.service.close();
+      bot = undefined;
+      dir.remove();
+    }
   });
 });

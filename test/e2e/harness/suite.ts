@@ -12,7 +12,7 @@ import { startBot } from "./bot";
 import type { BotUnderTest, E2eBot, StartBotOptions } from "./bot";
 import { PlaygroundChat, chromiumPath, findChromium, launchBrowser } from "./browser";
 import { startTestPlayground } from "./playground";
-import type { TestPlayground } from "./playground";
+import type { PlaygroundUser, TestPlayground, TestPlaygroundOptions } from "./playground";
 
 /** Printed, once per run, when Chromium is missing outside CI. */
 export const SKIP_LINE = "  skipped: Playground end-to-end suite (Chromium not found; install the Debian chromium package)";
@@ -29,6 +29,11 @@ export interface PlaygroundSuiteOptions<Bot extends BotUnderTest = E2eBot> {
   readonly startBot?: () => Promise<Bot>;
   /** Settings for the real service (ignored with `startBot`). */
   readonly botEnv?: StartBotOptions["env"];
+  /**
+   * The Playground's signed-in user, over its built-in one (whose `aadObjectId` is not a GUID); see
+   * {@link TestPlaygroundOptions.currentUser}.
+   */
+  readonly playgroundUser?: Partial<PlaygroundUser>;
   /** Mocha timeout of every test and hook, in milliseconds; 60 000 by default. */
   readonly timeoutMs?: number;
   /** Default timeout of page actions and waits, in milliseconds; 15 000 by default. */
@@ -162,7 +167,7 @@ class SuiteState<Bot extends BotUnderTest> {
   async startTest(): Promise<void> {
     const browser = need(this.browser, "browser");
     this.bot = await this.startBot();
-    this.playground = await startTestPlayground({ appEndpoint: this.bot.messagingEndpoint });
+    this.playground = await startTestPlayground({ appEndpoint: this.bot.messagingEndpoint, currentUser: this.options.playgroundUser });
     this.timings.push(["playground ready", this.playground.startupMs]);
     const openedAt = Date.now();
     this.chat = await PlaygroundChat.open(browser, this.playground.url, { timeoutMs: this.options.pageTimeoutMs });
