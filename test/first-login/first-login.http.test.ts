@@ -188,6 +188,21 @@ describe("First login over the real server, a Teams-like user and the connector 
     assert.match(readable(lastCard(resumed).activity), /Acceptable Use Policy/);
   });
 
+  it("changes an expiring password from the reminder's button, for the person linked to the account", async () => {
+    await post(user.install());
+    assert.equal((await bot.notify({ email: "lena.murphy@nhs.net", aadObjectId: user.aadObjectId })).body.status, "delivered");
+    const card = lastCard(await post(user.submit({ verb: Verb.StartPasswordChange })));
+    const inputs = JSON.stringify(card.activity.attachments?.[0]?.content).match(/"style":"password"/g) ?? [];
+    assert.equal(inputs.length, 3, "old password and the new one twice, all masked");
+    const before = await bot.service.directory.findByEmail("lena.murphy@nhs.net");
+    now = START + 3_600_000;
+    const done = await post(user.submit({ verb: Verb.SubmitPasswordChange, oldPassword: "Lantern-Quay-4821", newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, card.id));
+    assert.match(textOf(done), /every device/);
+    const after = await bot.service.directory.findByEmail("lena.murphy@nhs.net");
+    assert.notEqual(after?.passwordHash, before?.passwordHash);
+    assert.equal(after?.passwordExpiresAt, new Date(START + 3_600_000 + 365 * 86_400_000).toISOString());
+  });
+
   it("asks a person it doesn't know to sign in with their address and password first", async () => {
     const replies = await post(user.message("I'm a new user"));
     assert.match(textOf(replies), /@nhs\.net/);
