@@ -21,6 +21,10 @@ import mfaChoose from "./mfa-choose.json";
 import mfaApp from "./mfa-app.json";
 import passwordExpiry from "./password-expiry.json";
 import mfaReminder from "./mfa-reminder.json";
+import handoffRequest from "./handoff-request.json";
+import handoffWaiting from "./handoff-waiting.json";
+import handoffChallenge from "./handoff-challenge.json";
+import handoffOutcome from "./handoff-outcome.json";
 
 /**
  * Every card template, imported (not read from disk) so the compiler copies them into the build and a
@@ -46,6 +50,10 @@ export const templates = {
   mfaApp,
   passwordExpiry,
   mfaReminder,
+  handoffRequest,
+  handoffWaiting,
+  handoffChallenge,
+  handoffOutcome,
 } as const;
 
 /** The name of a card template. */
@@ -71,6 +79,15 @@ const verbs = {
   deferAup: Verb.DeferAup,
   submitProfile: Verb.SubmitProfile,
   chooseMfaMethod: Verb.ChooseMfaMethod,
+  answerChallenge: Verb.AnswerChallenge,
+  leaveHandoff: Verb.LeaveHandoff,
+  takeHandoff: Verb.TakeHandoff,
+  endHandoff: Verb.EndHandoff,
+  challengeSecret: Verb.ChallengeSecret,
+  challengeSms: Verb.ChallengeSms,
+  sendResetLink: Verb.SendResetLink,
+  unlockAccount: Verb.UnlockAccount,
+  recordOutcome: Verb.RecordOutcome,
 } as const;
 
 /** Data for the welcome card. */
@@ -238,6 +255,52 @@ export interface MfaReminderCardData {
   reason: string;
 }
 
+/** Data for a request card in the agents' channel (updated in place as the request is taken and closed). */
+export interface HandoffRequestCardData {
+  /** The handoff's id (travels in every button's data). */
+  handoffId: string;
+  /** The person's display name. */
+  who: string;
+  /** The account, masked (e.g. "j***.s***@nhs.net"); "not given" when unknown. */
+  email: string;
+  /** Why they asked, in words. */
+  why: string;
+  /** The step that failed; empty for none. */
+  step: string;
+  /** The redacted transcript, oldest first. */
+  transcript: Array<{ from: string; text: string }>;
+  /** When the request was made, e.g. "2:35pm". */
+  since: string;
+  /** The request's state in words: "Waiting", "Taken by Alex Jones", "Closed: …". */
+  status: string;
+  waiting: boolean;
+  active: boolean;
+  /** The identity check's state in words; empty for none. */
+  identity: string;
+  /** Whether the identity check passed (enables the actions that need it). */
+  verified: boolean;
+}
+
+/** Data for the person's waiting card. */
+export interface HandoffWaitingCardData {
+  /** 1-based place in the queue. */
+  position: number;
+  /** The expected wait in words, e.g. "about 10 minutes". */
+  estimate: string;
+}
+
+/** Data for the identity check the agent asked for (a masked box). */
+export interface HandoffChallengeCardData {
+  /** "Your account secret" or "The code we just texted to *****18". */
+  prompt: string;
+  error: string;
+}
+
+/** Data for the agent's outcome form. */
+export interface HandoffOutcomeCardData {
+  handoffId: string;
+}
+
 /** Expands a template with its data (plus the verbs) into an Adaptive Card attachment. */
 export function renderCard(name: TemplateName, data: object): Attachment {
   let template = parsed.get(name);
@@ -292,3 +355,11 @@ export const mfaAppCard = (data: MfaAppCardData): Attachment => renderCard("mfaA
 export const passwordExpiryCard = (data: PasswordExpiryCardData): Attachment => renderCard("passwordExpiry", data);
 /** A reminder to enrol for MFA, with a button that opens that task. */
 export const mfaReminderCard = (data: MfaReminderCardData): Attachment => renderCard("mfaReminder", data);
+/** A request in the agents' channel: who, why, transcript, state, Take and the agent's actions. */
+export const handoffRequestCard = (data: HandoffRequestCardData): Attachment => renderCard("handoffRequest", data);
+/** The person's place in the queue and the expected wait. */
+export const handoffWaitingCard = (data: HandoffWaitingCardData): Attachment => renderCard("handoffWaiting", data);
+/** The identity check: the account secret or a texted code, in a masked box. */
+export const handoffChallengeCard = (data: HandoffChallengeCardData): Attachment => renderCard("handoffChallenge", data);
+/** The agent's outcome form. */
+export const handoffOutcomeCard = (data: HandoffOutcomeCardData): Attachment => renderCard("handoffOutcome", data);

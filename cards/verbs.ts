@@ -39,6 +39,24 @@ export const Verb = {
   SubmitProfile: "profile.submit",
   /** Choose how to enrol for MFA (the method travels in the data). */
   ChooseMfaMethod: "mfa.choose",
+  /** Person: answer the agent's identity check (account secret or code, in a masked box). */
+  AnswerChallenge: "handoff.answer",
+  /** Person: leave the helpdesk chat or the queue. */
+  LeaveHandoff: "handoff.leave",
+  /** Agent (agents' channel only): take a waiting request. */
+  TakeHandoff: "handoff.take",
+  /** Agent: end the conversation and return the person to the bot. */
+  EndHandoff: "handoff.end",
+  /** Agent: ask the person for their account secret. */
+  ChallengeSecret: "handoff.challengeSecret",
+  /** Agent: text the person a code and ask for it. */
+  ChallengeSms: "handoff.challengeSms",
+  /** Agent (after verification): send the person a button back into the self-service reset. */
+  SendResetLink: "handoff.sendReset",
+  /** Agent (after verification): clear the account's reset throttles. */
+  UnlockAccount: "handoff.unlock",
+  /** Agent: record the outcome (the choice and a note travel in the data). */
+  RecordOutcome: "handoff.outcome",
 } as const;
 
 /** A card verb. */
@@ -76,4 +94,17 @@ export const DIALOG_VERBS: ReadonlySet<string> = new Set<string>([
   Verb.DeferAup,
   Verb.SubmitProfile,
   Verb.ChooseMfaMethod,
+  Verb.AnswerChallenge,
+  Verb.LeaveHandoff,
+]);
+
+/** Verbs only helpdesk agents use, and only in the agents' channel; the sender's membership is checked on each press. */
+export const AGENT_VERBS: ReadonlySet<string> = new Set<string>([
+  Verb.TakeHandoff,
+  Verb.EndHandoff,
+  Verb.ChallengeSecret,
+  Verb.ChallengeSms,
+  Verb.SendResetLink,
+  Verb.UnlockAccount,
+  Verb.RecordOutcome,
 ]);

@@ -65,6 +65,11 @@ export const configSchema = z
         return [...new Set(days)].sort((a, b) => b - a);
       }),
     JOBS_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    // The agents' channel: its conversation id (19:…@thread.tacv2); the reference is captured when the bot is
+    // installed in that team or anyone posts there. Unset: no queue, people get the helpdesk's contact details.
+    AGENTS_CHANNEL_ID: z.preprocess(blankToUndefined, z.string().regex(/^19:[^;\s]+$/, "must be a Teams channel id, 19:…@thread.tacv2").optional()),
+    HANDOFF_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    HANDOFF_AVERAGE_MINUTES: z.coerce.number().int().min(1).max(240).default(5),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {

@@ -4,4 +4,6 @@ export const JobKind = {
   SyncFollowUp: "firstLogin.syncReady",
   /** The recurring sweep that sends MFA and password-expiry reminders. */
   ReminderSweep: "reminders.sweep",
+  /** A handoff request nobody took in time. Payload `{ handoffId }`. */
+  HandoffTimeout: "handoff.timeout",
 } as const;
