@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { cardElements as elements, readableText as readable } from "../support/card-elements";
+import type { CardElement } from "../support/card-elements";
 import { ConversationState, MemoryStorage } from "botbuilder";
 import type { Activity, Middleware } from "botbuilder";
 import { DialogTestClient } from "botbuilder-testing";
@@ -37,16 +39,6 @@ const GOOD = "Violet-Compass-Thunder-8";
 const SECRET_INPUTS = ["password", "oldPassword", "newPassword", "confirmPassword", "accountSecret", "confirmSecret"];
 
 type Sent = Partial<Activity>;
-interface CardElement {
-  type?: string;
-  id?: string;
-  text?: string;
-  title?: string;
-  style?: string;
-  value?: unknown;
-  url?: string;
-  data?: Record<string, unknown>;
-}
 
 const signIn = (email: unknown, password: unknown): Record<string, unknown> => ({ verb: Verb.SubmitSignIn, email, password });
 const change = (oldPassword: unknown, newPassword: unknown, confirmPassword: unknown = newPassword): Record<string, unknown> => ({
@@ -141,25 +133,6 @@ class Session {
   }
 }
 
-/** The elements of the cards in the replies (body and actions, nested ones included). */
-function elements(replies: Sent[]): CardElement[] {
-  const found: CardElement[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== "object") return;
-    const element = node as CardElement & Record<string, unknown>;
-    if (typeof element.type === "string") found.push(element);
-    Object.values(element).forEach(walk);
-  };
-  walk(replies.flatMap((r) => r.attachments ?? []).map((a) => a.content as unknown));
-  return found;
-}
-
-function readable(replies: Sent[]): string {
-  const parts = replies.map((r) => r.text ?? "");
-  for (const e of elements(replies)) parts.push(...[e.text, e.title].filter((t): t is string => typeof t === "string"));
-  return parts.join("\n");
-}
 
 const inputs = (replies: Sent[]): CardElement[] => elements(replies).filter((e) => e.type === "Input.Text");
 

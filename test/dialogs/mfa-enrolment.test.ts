@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cardElements as elements, readableText as readable } from "../support/card-elements";
 import { ConversationState, MemoryStorage } from "botbuilder";
 import type { Activity, Middleware } from "botbuilder";
 import { DialogTestClient } from "botbuilder-testing";
@@ -29,15 +30,6 @@ const code = (value: string): Record<string, unknown> => ({ verb: Verb.SubmitCod
 
 /** A reply as the person's client gets it. */
 type Sent = Partial<Activity>;
-interface CardElement {
-  type?: string;
-  text?: string;
-  url?: string;
-  fontType?: string;
-  style?: string;
-  title?: string;
-  data?: Record<string, unknown>;
-}
 
 /**
  * The enrolment on the harness's real services, with the dialog state in a storage whose every value the test can
@@ -98,25 +90,6 @@ class Enrolment {
   }
 }
 
-/** The elements of the cards in the replies (body and actions, nested ones included). */
-function elements(replies: Sent[]): CardElement[] {
-  const found: CardElement[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== "object") return;
-    const element = node as CardElement & Record<string, unknown>;
-    if (typeof element.type === "string") found.push(element);
-    Object.values(element).forEach(walk);
-  };
-  walk(replies.flatMap((r) => r.attachments ?? []).map((a) => a.content as unknown));
-  return found;
-}
-
-function readable(replies: Sent[]): string {
-  const parts = replies.map((r) => r.text ?? "");
-  for (const e of elements(replies)) parts.push(...[e.text, e.title].filter((t): t is string => typeof t === "string"));
-  return parts.join("\n");
-}
 
 /** The authenticator card in the replies: its activity id, QR image and key. */
 function appCard(replies: Sent[]): { id: string; image: string; key: string } {
