@@ -48,7 +48,7 @@ export function checklistCardFor(account: Account, options: { syncMinutes: numbe
   const checklist = checklistOf(account, options.syncMinutes);
   const tasks = checklist.tasks.map(({ task, status }, index): ChecklistTaskLine => {
     const text = TASK_TEXT[task];
-    const detail = task === "mfa" && status !== "done" && status !== "waiting" ? `${text.detail} ${checklist.mfa.reason}` : status === "waiting" ? text.waiting : text.detail;
+    const detail = status === "waiting" ? text.waiting : text.detail;
     return { task, number: index + 1, title: text.title, detail, action: status === "ready" ? text.action : "", ...STATUS[status] };
   });
   const ready = checklist.syncReadyAt;

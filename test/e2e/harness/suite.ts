@@ -12,7 +12,7 @@ import { startBot } from "./bot";
 import type { BotUnderTest, E2eBot, StartBotOptions } from "./bot";
 import { PlaygroundChat, chromiumPath, findChromium, launchBrowser } from "./browser";
 import { startTestPlayground } from "./playground";
-import type { PlaygroundUser, TestPlayground, TestPlaygroundOptions } from "./playground";
+import type { PlaygroundUser, TestPlayground } from "./playground";
 
 /** Printed, once per run, when Chromium is missing outside CI. */
 export const SKIP_LINE = "  skipped: Playground end-to-end suite (Chromium not found; install the Debian chromium package)";
@@ -30,8 +30,8 @@ export interface PlaygroundSuiteOptions<Bot extends BotUnderTest = E2eBot> {
   /** Settings for the real service (ignored with `startBot`). */
   readonly botEnv?: StartBotOptions["env"];
   /**
-   * The Playground's signed-in user, over its built-in one (whose `aadObjectId` is not a GUID); see
-   * {@link TestPlaygroundOptions.currentUser}.
+   * The Playground's signed-in user, over its built-in one (whose `aadObjectId` is not a GUID): the Playground is
+   * then started with a config file naming it (`currentUser` of {@link startTestPlayground}).
    */
   readonly playgroundUser?: Partial<PlaygroundUser>;
   /** Mocha timeout of every test and hook, in milliseconds; 60 000 by default. */
