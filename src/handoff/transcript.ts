@@ -1,0 +1,82 @@
+import type Keyv from "keyv";
+import type { StateStore } from "../state";
+import type { TranscriptLine } from "./ports";
+import { redact } from "./redact";
+
+/** Options for {@link TranscriptRecorder}. */
+export interface TranscriptRecorderOptions {
+  /** Lines kept per conversation (the latest). Default 20. */
+  limit?: number;
+  /** How long a conversation's transcript is kept after its latest line, in milliseconds. Default 24 hours. */
+  ttlMs?: number;
+  /** The clock, for lines recorded without `at`. Default: the system clock. */
+  now?: () => Date;
+}
+
+/** keyv namespace of the transcripts: conversation id → its latest lines, oldest first. */
+const NAMESPACE = "transcripts";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The latest lines of each personal conversation, so a helpdesk agent taking over sees what went before.
+ *
+ * Every line is redacted (see {@link redact}) before it is stored: no password, code, secret or phone number reaches
+ * the store in clear. Only the latest lines are kept, and a transcript expires a day after its latest line. Within one
+ * process, lines for one conversation are appended in turn so none is lost.
+ */
+export class TranscriptRecorder {
+  private readonly lines: Keyv<TranscriptLine[]>;
+  private readonly limit: number;
+  private readonly ttlMs: number;
+  private readonly now: () => Date;
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /**
+   * @param store - the state store (keyv namespace `transcripts`)
+   * @param options - see {@link TranscriptRecorderOptions}
+   */
+  constructor(store: StateStore, options: TranscriptRecorderOptions = {}) {
+    this.lines = store.keyv<TranscriptLine[]>(NAMESPACE);
+    this.limit = Math.max(1, Math.floor(options.limit ?? 20));
+    this.ttlMs = Math.max(1, Math.floor(options.ttlMs ?? DAY_MS));
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Redacts the line and adds it to the conversation's transcript, dropping the oldest beyond the limit. */
+  async record(conversationId: string, line: Omit<TranscriptLine, "at"> & { at?: string }): Promise<void> {
+    const entry: TranscriptLine = { from: line.from, text: redact(line.text), at: line.at ?? this.now().toISOString() };
+    await this.queued(conversationId, async () => {
+      const current = await this.read(conversationId);
+      await this.lines.set(conversationId, [...current, entry].slice(-this.limit), this.ttlMs);
+    });
+  }
+
+  /** The conversation's latest lines, oldest first (already redacted); empty when none are kept. */
+  async read(conversationId: string): Promise<TranscriptLine[]> {
+    const stored = await this.lines.get(conversationId);
+    return Array.isArray(stored) ? stored : [];
+  }
+
+  /** Forgets the conversation's transcript. */
+  async clear(conversationId: string): Promise<void> {
+    await this.queued(conversationId, async () => {
+      await this.lines.delete(conversationId);
+    });
+  }
+
+  /** Runs `task` after every earlier task for the same conversation. */
+  private async queued(key: string, task: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    try {
+      await run;
+    } finally {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    }
+  }
+}
