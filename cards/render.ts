@@ -25,6 +25,7 @@ import handoffRequest from "./handoff-request.json";
 import handoffWaiting from "./handoff-waiting.json";
 import handoffChallenge from "./handoff-challenge.json";
 import handoffOutcome from "./handoff-outcome.json";
+import handoffOffer from "./handoff-offer.json";
 
 /**
  * Every card template, imported (not read from disk) so the compiler copies them into the build and a
@@ -54,6 +55,7 @@ export const templates = {
   handoffWaiting,
   handoffChallenge,
   handoffOutcome,
+  handoffOffer,
 } as const;
 
 /** The name of a card template. */
@@ -363,3 +365,20 @@ export const handoffWaitingCard = (data: HandoffWaitingCardData): Attachment => 
 export const handoffChallengeCard = (data: HandoffChallengeCardData): Attachment => renderCard("handoffChallenge", data);
 /** The agent's outcome form. */
 export const handoffOutcomeCard = (data: HandoffOutcomeCardData): Attachment => renderCard("handoffOutcome", data);
+
+/** Data for the offer to talk to the helpdesk, shown when a person is blocked or stuck. */
+export interface HandoffOfferCardData {
+  title: string;
+  /** A line under the title; empty for none. */
+  reason: string;
+  /** Why the person would be asking, carried in the button's data for the request card (a handoff trigger). */
+  trigger: string;
+  /** The step that failed, in words, carried in the button's data; empty for none. */
+  step: string;
+  /** The helpdesk's phone and email, shown under the reason; empty to show none. */
+  phone: string;
+  email: string;
+}
+
+/** "Talk to the helpdesk": a button that starts a handoff (carrying why), and optionally the helpdesk's details. */
+export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => renderCard("handoffOffer", data);

@@ -1,9 +1,18 @@
-import { WaterfallDialog } from "botbuilder-dialogs";
-import type { DialogTurnResult, WaterfallStepContext } from "botbuilder-dialogs";
-import type { TurnContext } from "botbuilder";
-import { helpdeskContactCard } from "../cards/render";
+import { ActivityTypes } from "botbuilder";
+import type { Activity, TurnContext } from "botbuilder";
+import { ActivityPrompt, ConfirmPrompt, Dialog, DialogReason, WaterfallDialog } from "botbuilder-dialogs";
+import type { DialogContext, DialogInstance, DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
+import { handoffWaitingCard, helpdeskContactCard, mainHelpCard, submittedCard } from "../cards/render";
+import { Verb } from "../cards/verbs";
+import type { HandoffDesk, HandoffParty, HandoffRecord, HandoffTrigger, TranscriptLine } from "../src/handoff/ports";
+import { NUMBER_REMOVED, REMOVED, redact } from "../src/handoff/redact";
+import { matchIntent } from "../src/intents";
 import { HelpdeskDialog } from "./base-dialog";
-import { DialogId, WaterfallId } from "./ids";
+import { teamsUserOf } from "./first-login-services";
+import { DialogId, PromptId, WaterfallId } from "./ids";
+import { cardText } from "./prompts/card-submit-prompt";
+import type { CardSubmission } from "./prompts/card-submit-prompt";
+import { replaceSubmittedCard } from "./reset-services";
 
 /** How people reach the helpdesk. */
 export interface HelpdeskContact {
@@ -11,7 +20,7 @@ export interface HelpdeskContact {
   email: string;
 }
 
-/** What the handoff needs. */
+/** What the handoff needs. Without a desk it can only give the helpdesk's phone number and email address. */
 export interface HandoffDependencies {
   contact: HelpdeskContact;
   /**
@@ -19,33 +28,262 @@ export interface HandoffDependencies {
    * inside it; the helpdesk asks new users not to call about sending email until it has passed.
    */
   syncWindow?: (context: TurnContext) => Promise<{ minutesLeft: number; readyAt: string } | undefined>;
+  /** The helpdesk desk: queues the request in the agents' channel and relays messages both ways. */
+  desk?: HandoffDesk;
+  /** The redacted transcript of the person's chat so far, for the request card. */
+  transcript?: (conversationId: string) => Promise<TranscriptLine[]>;
+  /** The account the Teams user (Entra object id, else channel id) is linked to, if any. */
+  emailOf?: (teamsUser: string) => Promise<string | undefined>;
+  /** The request's current place in the queue (undefined once taken), to remind a waiting person of it. */
+  position?: (handoffId: string) => Promise<number | undefined>;
+}
+
+/** Options for {@link HandoffDialog}: why the person is asking, the step that failed and the account, when known. */
+export interface HandoffOptions {
+  trigger?: HandoffTrigger;
+  failedStep?: string;
+  email?: string;
 }
 
 /** Said to a new user asking for the helpdesk while their account is still synchronising. */
 export function syncWaitMessage(minutesLeft: number, readyAt: string): string {
-  const left = minutesLeft === 1 ? "about 1 minute" : `about ${minutesLeft} minutes`;
   return (
-    `Your account is still synchronising after you accepted the Acceptable Use Policy: ${left} left (until around ${readyAt}). ` +
+    `Your account is still synchronising after you accepted the Acceptable Use Policy: ${aboutMinutes(minutesLeft)} left (until around ${readyAt}). ` +
     "Until then you can't send email — that's expected, and the helpdesk can't speed it up. " +
     "Please wait until then before contacting them about sending email; I'll message you when it should be working."
   );
 }
 
-/** Connects a person with the helpdesk: for now, how to reach it by phone or email. */
+/** Asked inside the synchronisation window, after explaining it. */
+export const SOMETHING_ELSE = "Is it about something other than sending email?";
+/** Said when the answer to {@link SOMETHING_ELSE} is not yes or no. */
+export const YES_OR_NO = "Please answer **yes** if it's about something else, or **no** if it's about sending email.";
+/** Said when it was about sending email after all. */
+export const WAIT_FOR_SYNC = "OK. Please wait until then: I'll message you when email should be working. Type **help** if you need anything else.";
+/** Above the contact card when the desk has nobody to pass the request to. */
+export const NO_AGENTS = "Nobody from the helpdesk can chat here just now, but you can reach them by phone or email:";
+/** Said to someone who asks for the helpdesk while already talking to it. */
+export const ALREADY_CHATTING = "You're already talking to the helpdesk: type your message here, or type **end** to leave.";
+/** Said when the helpdesk chat closed (by the agent, or because nobody was free) before the person's message. */
+export const CHAT_ENDED = "Your conversation with the helpdesk has ended, so you're back with me. Here's what I can help with:";
+/** Said when the person leaves the queue. */
+export const LEFT_QUEUE = "OK, I've taken you out of the queue. You're back with me: type **help** to see what I can do.";
+/** Said when the person ends the chat with the agent. */
+export const LEFT_CHAT = "OK, I've ended your chat with the helpdesk. You're back with me: type **help** to see what I can do.";
+/** Said when another journey is started while the handoff is open: the request is closed. */
+export const CLOSED_FOR_OTHER = "I've closed your request to the helpdesk so that we can do this instead.";
+/** Said when a message looks like it holds a password or code: it is not passed on. */
+export const SECRET_NOT_RELAYED =
+  "That looks like it might contain a password or a code, so I haven't passed it on. Please never type those in this chat: " +
+  "the helpdesk will never ask for your password, and if they need to check it's you, I'll give you a box to type into.";
+/** Said after an identity-check answer, whatever it came to: the helpdesk is told the outcome. */
+export const ANSWER_SENT = "Thanks — I've checked your answer and let the helpdesk know.";
+/** Said to an answer when no check is waiting for one (already answered, or withdrawn). */
+export const NO_CHECK_WAITING = "There's no check waiting for an answer just now, so I haven't used that. The helpdesk will ask again if they need to.";
+/** Said when the answer box was empty. */
+export const EMPTY_ANSWER = "The box was empty. Please type your answer into the box on the card, then press **Send**.";
+/** Said to anything but text (an old card's button, a file). */
+export const TEXT_ONLY = "I can only pass on typed messages. Type your message here, or type **end** to leave.";
+
+/** Said to someone who asks again while waiting. */
+export function alreadyWaiting(position: number | undefined): string {
+  const place = position ? ` You're number ${position}.` : "";
+  return `You're already in the queue for the helpdesk.${place} I'll tell you when someone joins.`;
+}
+
+/** Said after a message was passed on while waiting. */
+export function stillWaiting(position: number | undefined): string {
+  const place = position ? `You're still number ${position} in the queue` : "You're still in the queue";
+  return `I've passed that on. ${place}: I'll tell you when someone from the helpdesk joins.`;
+}
+
+/** "about 1 minute", "about 12 minutes". */
+export function aboutMinutes(minutes: number): string {
+  return minutes === 1 ? "about 1 minute" : `about ${minutes} minutes`;
+}
+
+const LEAVE = /^\s*(end|leave|end (the |this )?chat|leave (the )?(queue|chat))\s*[.!]*\s*$/i;
+
+interface HandoffValues {
+  /** The person already had an open request: no new one, straight to relaying. */
+  resumed?: boolean;
+  /** Asked inside the first-login synchronisation window (and it is about something else). */
+  newUser?: boolean;
+}
+
+/**
+ * Connects a person with a helpdesk agent inside Teams, the bot relaying both ways ("bot as proxy"): opens a request
+ * in the agents' channel, shows the person their place in the queue, then stays on the stack passing their messages
+ * on until either side ends it. Inside the first-login synchronisation window it explains the wait first and goes on
+ * only if the question is about something else. Without a desk (or agents), it gives the helpdesk's details.
+ */
 export class HandoffDialog extends HelpdeskDialog {
-  protected readonly helpText = "I can put you in touch with the helpdesk.";
+  protected readonly helpText = "Type a message and I'll pass it on to the helpdesk. Type **end** to leave.";
 
   constructor(private readonly deps: HandoffDependencies) {
     super(DialogId.Handoff);
-    this.addDialog(new WaterfallDialog(WaterfallId.Handoff, [this.contactStep.bind(this)]));
+    this.addDialog(new ConfirmPrompt(PromptId.HandoffSomethingElse));
+    this.addDialog(new ActivityPrompt(PromptId.HandoffMessage, (prompt) => this.relay(prompt)));
+    this.addDialog(
+      new WaterfallDialog(WaterfallId.Handoff, [this.startStep.bind(this), this.openStep.bind(this), this.listenStep.bind(this), this.doneStep.bind(this)]),
+    );
     this.initialDialogId = WaterfallId.Handoff;
   }
 
-  private async contactStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  /** Leaving, or asking again, while the request is open; anything else goes to the base (help) and the relay. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = innerDc.context;
+    if (innerDc.activeDialog?.id === PromptId.HandoffMessage && activity.type === (ActivityTypes.Message as string)) {
+      const verb = submissionOf(activity)?.verb;
+      const text = verb ? "" : (activity.text ?? "");
+      if (verb === Verb.LeaveHandoff || verb === Verb.CancelJourney || LEAVE.test(text) || matchIntent(text) === "cancel") return this.leave(innerDc);
+      const record = matchIntent(text) === "handoff" ? await this.deps.desk?.openFor(personOf(innerDc.context).id) : undefined;
+      if (record) {
+        await this.sayAlready(innerDc.context, record);
+        return Dialog.EndOfTurn;
+      }
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  /** Cancelled from outside (another journey's button): the open request is closed, so nobody waits for a person who has gone. */
+  override async endDialog(context: TurnContext, instance: DialogInstance, reason: DialogReason): Promise<void> {
+    // Pressing "Talk to the helpdesk" again restarts this dialog, which picks the open request up again.
+    const again = submissionOf(context.activity)?.verb === Verb.StartHandoff;
+    const record = reason === DialogReason.cancelCalled && !again ? await this.deps.desk?.openFor(personOf(context).id) : undefined;
+    if (record) {
+      await this.deps.desk?.endByUser(record);
+      await context.sendActivity(CLOSED_FOR_OTHER);
+    }
+    return super.endDialog(context, instance, reason);
+  }
+
+  private async startStep(step: WaterfallStepContext<HandoffOptions>): Promise<DialogTurnResult> {
+    const open = await this.deps.desk?.openFor(personOf(step.context).id);
+    if (open) {
+      (step.values as HandoffValues).resumed = true;
+      await this.sayAlready(step.context, open);
+      return step.next();
+    }
     const waiting = await this.deps.syncWindow?.(step.context);
-    if (waiting) await step.context.sendActivity(syncWaitMessage(waiting.minutesLeft, waiting.readyAt));
-    const reason = waiting ? "If it's about something else, you can reach the helpdesk here:" : "";
+    if (!waiting) return step.next(true);
+    await step.context.sendActivity(syncWaitMessage(waiting.minutesLeft, waiting.readyAt));
+    (step.values as HandoffValues).newUser = true;
+    if (!this.deps.desk) return this.contact(step, "If it's about something else, you can reach the helpdesk here:");
+    return step.prompt(PromptId.HandoffSomethingElse, { prompt: SOMETHING_ELSE, retryPrompt: YES_OR_NO });
+  }
+
+  private async openStep(step: WaterfallStepContext<HandoffOptions>): Promise<DialogTurnResult> {
+    if ((step.values as HandoffValues).resumed) return step.next();
+    if (step.result === false) {
+      await step.context.sendActivity(WAIT_FOR_SYNC);
+      return step.endDialog();
+    }
+    const { desk } = this.deps;
+    if (!desk) return this.contact(step, "");
+    const { context } = step;
+    const options = step.options ?? {};
+    const asked = (step.values as HandoffValues).newUser ? "first-login" : "asked";
+    const trigger = options.trigger && options.trigger !== "asked" ? options.trigger : asked;
+    const conversationId = context.activity.conversation.id;
+    const opened = await desk.open({
+      user: personOf(context),
+      userConversationId: conversationId,
+      email: options.email ?? (await this.deps.emailOf?.(teamsUserOf(context))),
+      trigger,
+      failedStep: options.failedStep || undefined,
+      transcript: (await this.deps.transcript?.(conversationId)) ?? [],
+    });
+    if (opened.status === "no-agents") return this.contact(step, NO_AGENTS);
+    await context.sendActivity({ attachments: [handoffWaitingCard({ position: opened.position, estimate: aboutMinutes(opened.estimateMinutes) })] });
+    return step.next();
+  }
+
+  private async listenStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(PromptId.HandoffMessage, {});
+  }
+
+  private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog();
+  }
+
+  /**
+   * One message from the person while the request is open. True (the handoff is over) once the request has closed;
+   * otherwise the message is passed on, or the identity check answered, and the relay keeps listening.
+   */
+  private async relay(prompt: PromptValidatorContext<Activity>): Promise<boolean> {
+    const { context } = prompt;
+    if (context.activity.type !== (ActivityTypes.Message as string)) return false;
+    const record = await this.deps.desk?.openFor(personOf(context).id);
+    if (!this.deps.desk || !record) {
+      await context.sendActivity({ text: CHAT_ENDED, attachments: [mainHelpCard()] });
+      return true;
+    }
+    const submission = submissionOf(context.activity);
+    if (submission?.verb === Verb.AnswerChallenge) {
+      await this.answer(context, this.deps.desk, record, submission);
+      return false;
+    }
+    const text = submission ? "" : (context.activity.text ?? "").trim();
+    if (!text) await context.sendActivity(TEXT_ONLY);
+    else if (looksLikeSecret(text)) await context.sendActivity(SECRET_NOT_RELAYED);
+    else {
+      await this.deps.desk.fromUser(record, text);
+      if (record.status === "waiting") await context.sendActivity(stillWaiting(await this.deps.position?.(record.id)));
+    }
+    return false;
+  }
+
+  /** The identity check's answer goes to the desk only; the card is replaced so it does not stay on screen. */
+  private async answer(context: TurnContext, desk: HandoffDesk, record: HandoffRecord, submission: CardSubmission): Promise<void> {
+    const typed = cardText(submission, "answer", 200)?.trim();
+    if (!typed) {
+      await context.sendActivity(EMPTY_ANSWER);
+      return;
+    }
+    // A texted code is often typed with a space or dash in the middle.
+    const answer = record.challenge?.kind === "sms" ? typed.replace(/[\s-]/g, "") : typed;
+    const outcome = await desk.answerChallenge(record, answer);
+    await replaceSubmittedCard(context, [submittedCard({ title: "Answer sent", note: "What you typed has been checked and removed from this card." })]);
+    await context.sendActivity(outcome === "no-challenge" ? NO_CHECK_WAITING : ANSWER_SENT);
+  }
+
+  private async leave(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const record = await this.deps.desk?.openFor(personOf(innerDc.context).id);
+    if (record) {
+      await this.deps.desk?.endByUser(record);
+      await innerDc.context.sendActivity(record.status === "waiting" ? LEFT_QUEUE : LEFT_CHAT);
+    } else {
+      await innerDc.context.sendActivity({ text: CHAT_ENDED, attachments: [mainHelpCard()] });
+    }
+    return innerDc.cancelAllDialogs();
+  }
+
+  private async sayAlready(context: TurnContext, record: HandoffRecord): Promise<void> {
+    await context.sendActivity(record.status === "active" ? ALREADY_CHATTING : alreadyWaiting(await this.deps.position?.(record.id)));
+  }
+
+  private async contact(step: WaterfallStepContext, reason: string): Promise<DialogTurnResult> {
     await step.context.sendActivity({ attachments: [helpdeskContactCard({ reason, ...this.deps.contact })] });
     return step.endDialog();
   }
+}
+
+/** The person of a turn, as the handoff records them. */
+function personOf(context: TurnContext): HandoffParty {
+  const { id, aadObjectId, name } = context.activity.from;
+  return { id, ...(aadObjectId ? { aadObjectId } : {}), ...(name ? { name } : {}) };
+}
+
+/** The card submission of a turn, if it is one. */
+function submissionOf(activity: Partial<Activity>): CardSubmission | undefined {
+  const value: unknown = activity.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  return typeof (value as { verb?: unknown }).verb === "string" ? (value as CardSubmission) : undefined;
+}
+
+/** True when redaction would remove a secret or a number (a password, a code) from the text, not just mask an address. */
+export function looksLikeSecret(text: string): boolean {
+  const redacted = redact(text);
+  return [REMOVED, NUMBER_REMOVED].some((marker) => redacted.includes(marker) && !text.includes(marker));
 }

@@ -33,6 +33,8 @@ export const PromptId = {
   MfaMethod: "prompt.mfaMethod",
   MfaMobile: "prompt.mfaMobile",
   MfaCode: "prompt.mfaCode",
+  HandoffSomethingElse: "prompt.handoffSomethingElse",
+  HandoffMessage: "prompt.handoffMessage",
 } as const;
 
 /** Waterfall ids inside component dialogs. */

@@ -5,7 +5,8 @@ import type { MessageSender } from "../src/messaging/message-sender";
 import type { AuditLog, AuditEvent } from "../src/audit/audit-log";
 import type { Captcha, OneTimeCodes, Throttles, TotpVerifier } from "../src/verification/ports";
 import type { PasswordHasher, PasswordPolicy } from "../src/policy";
-import { helpdeskContactCard } from "../cards/render";
+import { handoffOfferCard } from "../cards/render";
+import type { HandoffTrigger } from "../src/handoff/ports";
 import type { HelpdeskContact } from "./handoff-dialog";
 
 /** Everything the reset journey needs, as ports: the dialogs never see an adapter. */
@@ -35,18 +36,49 @@ export const BLOCKED_MESSAGE =
   "For your security, I can't continue with this account right now because there have been too many attempts. " +
   "This lasts up to 24 hours. If you need to get in sooner, the helpdesk can help.";
 
-/** Tells the person they are blocked, with the helpdesk's details. */
+/**
+ * Tells the person they are blocked, with the helpdesk's details and an offer to talk to it here. The offer names
+ * the step that failed on this turn, if one did (see {@link failedStepOf}).
+ */
 export async function sayBlocked(context: TurnContext, services: ResetServices): Promise<void> {
+  const offer = { title: "Talk to the helpdesk", reason: "Someone from the helpdesk can chat with you here, or you can contact them:" };
   await context.sendActivity({
     text: BLOCKED_MESSAGE,
-    attachments: [helpdeskContactCard({ reason: "", ...services.helpdesk })],
+    attachments: [handoffOfferCard({ ...offer, trigger: "locked-out" satisfies HandoffTrigger, step: failedStepOf(context) ?? "", ...services.helpdesk })],
   });
 }
 
-/** Records an audit event for the current Teams user. */
+/** Offers "Talk to the helpdesk" without the contact details, for a person who seems stuck. */
+export async function offerHandoff(context: TurnContext, offer: { title: string; reason: string; trigger: HandoffTrigger; step?: string }): Promise<void> {
+  await context.sendActivity({ attachments: [handoffOfferCard({ ...offer, step: offer.step ?? "", phone: "", email: "" })] });
+}
+
+/**
+ * The gates whose failure the person is told of, in words for the helpdesk. Not the mobile number: whether it matched
+ * is never shown, so nothing (an offer, or the words in its button) may depend on it.
+ */
+const FAILED_STEPS: Readonly<Record<string, string>> = {
+  "reset.code": "the verification code",
+  "firstLogin.signIn": "signing in with the temporary password",
+  "password.change": "the current password",
+  "mfa.code": "the code when setting up MFA",
+};
+const FAILED_STEP = Symbol("failedStep");
+
+/** The step whose failure was audited on this turn, in words, if one failed. */
+export function failedStepOf(context: TurnContext): string | undefined {
+  return context.turnState.get<string | undefined>(FAILED_STEP);
+}
+
+/**
+ * Records an audit event for the current Teams user. A failed gate is also noted on the turn, so the journey around
+ * it can offer the helpdesk (after a lockout, or repeated failures) naming the step that failed.
+ */
 export async function audit(context: TurnContext, services: ResetServices, event: Omit<AuditEvent, "actor" | "at">): Promise<void> {
   const user = context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "unknown";
   await services.audit.record({ ...event, actor: services.pseudonym(user), at: services.clock().toISOString() });
+  const step = event.type === "reset.code" && event.detail === "app" ? "the authenticator app code" : FAILED_STEPS[event.type];
+  if (event.outcome === "failed" && step) context.turnState.set(FAILED_STEP, step);
 }
 
 /**

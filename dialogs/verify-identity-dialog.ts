@@ -1,13 +1,14 @@
 import { MessageFactory } from "botbuilder";
-import { WaterfallDialog } from "botbuilder-dialogs";
-import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
-import { chooseMethodCard } from "../cards/render";
+import { DialogTurnStatus, WaterfallDialog } from "botbuilder-dialogs";
+import type { DialogContext, DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
+import { chooseMethodCard, handoffOfferCard } from "../cards/render";
 import { Verb } from "../cards/verbs";
 import { methodsOf } from "../src/directory/account";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
+import { failedStepOf, offerHandoff } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** How a person proves who they are, as in the NHSmail guide. */
@@ -20,6 +21,22 @@ export interface VerifyIdentityOptions {
 
 /** Said when the choice is typed rather than pressed and cannot be read. */
 export const CHOOSE_A_METHOD = "Please choose one of the options on the card: a text, a call, or your authenticator app.";
+
+/** After this many failed answers in one verification, the helpdesk is offered (the lockout comes at 5). */
+export const REPEATED_FAILURES = 2;
+
+/** Under the method choice, for everyone: someone with no usable method can ask the helpdesk. */
+const NO_METHOD_OFFER = {
+  title: "Can't use any of these?",
+  reason: "If you have no mobile phone or authenticator app registered, or can't use them now, someone from the helpdesk can help you here.",
+  trigger: "no-method",
+  step: "checking it's you: none of the ways can be used",
+  phone: "",
+  email: "",
+} as const;
+
+/** Offered once after {@link REPEATED_FAILURES} failed answers. */
+const STUCK_OFFER = { title: "Having trouble?", reason: "If this isn't working, someone from the helpdesk can help you here.", trigger: "repeated-failures" } as const;
 
 const TYPED: ReadonlyArray<[RegExp, Method]> = [
   [/\b(text|sms)\b/i, "sms"],
@@ -37,7 +54,9 @@ export function methodFrom(submission: CardSubmission | undefined, text: string 
 /**
  * Verification step 1 of the guide: choose a method, then prove it. Only the account's registered methods are
  * offered; for an unknown address, or one with no method, all three are offered so the two cannot be told apart.
- * Ends with `true` when the person proved who they are.
+ * For the same reason "Talk to the helpdesk" (for someone with no usable method) is offered under the choice to
+ * everyone, and again after repeated failed answers, which unknown addresses reach the same way. Ends with `true`
+ * when the person proved who they are.
  */
 export class VerifyIdentityDialog extends HelpdeskDialog {
   protected readonly helpText = "Choose how I should check it's you: a text or a call to your registered mobile, or a code from your authenticator app.";
@@ -49,11 +68,23 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     this.initialDialogId = WaterfallId.VerifyIdentity;
   }
 
+  /** Counts the answers that failed (as audited on the turn) and offers the helpdesk once there have been enough. */
+  override async continueDialog(outerDc: DialogContext): Promise<DialogTurnResult> {
+    const result = await super.continueDialog(outerDc);
+    const step = failedStepOf(outerDc.context);
+    const state = outerDc.activeDialog?.state as { failures?: number } | undefined;
+    if (step && state && result.status === DialogTurnStatus.waiting) {
+      state.failures = (state.failures ?? 0) + 1;
+      if (state.failures === REPEATED_FAILURES) await offerHandoff(outerDc.context, { ...STUCK_OFFER, step });
+    }
+    return result;
+  }
+
   private async chooseStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
     const account = await this.services.directory.findByEmail(step.options.email);
     const methods = methodsOf(account);
     const offered = methods.sms || methods.voice || methods.app ? methods : { sms: true, voice: true, app: true };
-    const card = MessageFactory.attachment(chooseMethodCard(offered));
+    const card = MessageFactory.list([chooseMethodCard(offered), handoffOfferCard(NO_METHOD_OFFER)]);
     return step.prompt(PromptId.Method, { prompt: card, retryPrompt: MessageFactory.text(CHOOSE_A_METHOD), validations: { verbs: [Verb.ChooseMethod] } });
   }
 
