@@ -12,23 +12,40 @@ export interface ReceivedActivity {
   update: boolean;
 }
 
+/** A member of a conversation (team or channel), as the connector's roster answers it. */
+export interface FakeMember {
+  id: string;
+  name: string;
+  aadObjectId?: string;
+}
+
 /**
  * A local HTTP server speaking the Bot Framework connector wire format, used as a conversation's `serviceUrl`:
  * `POST /v3/conversations/:conversationId/activities[/:replyToId]` answers `{ "id": "…" }`, and
  * `PUT /v3/conversations/:conversationId/activities/:activityId` (an update) answers `{ "id": "<activityId>" }`. Statuses queued with
  * {@link FakeConnector.failNext} are answered (with an error body) before it goes back to accepting.
+ * `GET /v3/conversations/:conversationId/members/:userId` answers the member added with {@link FakeConnector.addMember},
+ * for any conversation, and 404 for anyone else (as Teams does for a user who is not in the team).
  */
 export class FakeConnector {
   readonly received: ReceivedActivity[] = [];
-  /** Every request's status, accepted or not. */
+  /** Every activity request's status, accepted or not (roster look-ups are in {@link FakeConnector.memberLookups}). */
   readonly attempts: number[] = [];
+  /** Every roster look-up: the conversation asked about and the user. */
+  readonly memberLookups: Array<{ conversationId: string; userId: string }> = [];
   private readonly failures: number[] = [];
+  private readonly members = new Map<string, FakeMember>();
   private server?: http.Server;
   private counter = 0;
 
   /** Answers the next requests with these statuses, in order. */
   failNext(...statuses: number[]): void {
     this.failures.push(...statuses);
+  }
+
+  /** Makes a user a member: roster look-ups for their id answer with them. */
+  addMember(member: FakeMember): void {
+    this.members.set(member.id, member);
   }
 
   /** Starts on a free port; resolves with the service URL (ending in "/"). */
@@ -52,6 +69,8 @@ export class FakeConnector {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)$/.exec(req.url ?? "");
+    if (req.method === "GET" && member) return this.answerMember(res, decodeURIComponent(member[1]), decodeURIComponent(member[2]));
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? "");
     const reply = (status: number, body: unknown): void => {
       this.attempts.push(status);
@@ -66,5 +85,16 @@ export class FakeConnector {
     const id = update ? decodeURIComponent(match[2]) : `activity-${++this.counter}`;
     this.received.push({ conversationId: decodeURIComponent(match[1]), activity, id, update });
     reply(200, { id });
+  }
+
+  /** A roster look-up: not counted in {@link FakeConnector.attempts}, which is about activities. */
+  private answerMember(res: http.ServerResponse, conversationId: string, userId: string): void {
+    this.memberLookups.push({ conversationId, userId });
+    const found = this.members.get(userId);
+    const [status, body] = found
+      ? [200, { id: found.id, name: found.name, aadObjectId: found.aadObjectId, objectId: found.aadObjectId, userRole: "user" }]
+      : [404, { error: { code: "MemberNotFoundInConversation", message: "The user is not a member of this conversation." } }];
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
   }
 }

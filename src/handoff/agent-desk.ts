@@ -1,0 +1,261 @@
+import { ActivityTypes, TurnContext } from "botbuilder";
+import { handoffChallengeCard, helpCard, submittedCard } from "../../cards/render";
+import { AGENT_VERBS, Verb } from "../../cards/verbs";
+import { maskedHint } from "../verification/phone";
+import { channelOf } from "./agents-channel";
+import type { HandoffDeskDependencies, TeamsHandoffDesk } from "./desk";
+import type { HandoffParty, HandoffRecord } from "./ports";
+import { redact } from "./redact";
+import { codeSubject, timeoutJobId } from "./subjects";
+import { OUTCOMES, agentName, personName } from "./request-card";
+import type { OutcomeChoice } from "./request-card";
+import * as say from "./wording";
+
+/** What an agent's button carries (only `handoffId`, `outcome` and `note` are read; the rest is ignored). */
+interface AgentSubmit {
+  verb: string;
+  handoffId?: string;
+  outcome?: string;
+  note?: string;
+}
+
+/** The longest outcome note kept. */
+const NOTE_LIMIT = 280;
+/** The agent ends the conversation by typing this in the thread. */
+const END = /^\s*end\s*[.!]?\s*$/i;
+
+/**
+ * The agents' side of the desk: Take, replies in a request's thread, End, the identity checks, and the actions that
+ * need a verified person. Every button checks, with Teams, that its sender is a member of the agents' channel and
+ * that it was pressed there; card data never decides who may act.
+ */
+export class AgentDesk {
+  constructor(
+    private readonly desk: TeamsHandoffDesk,
+    private readonly deps: HandoffDeskDependencies,
+  ) {}
+
+  /** True for the activities this side handles: anything in the agents' channel, and any agent button. */
+  isFor(context: TurnContext): boolean {
+    return this.deps.channel.isChannelActivity(context.activity) || AGENT_VERBS.has(submitOf(context)?.verb ?? "");
+  }
+
+  /** Handles one activity from the agents' channel (or an agent button pressed anywhere). */
+  async onActivity(context: TurnContext): Promise<void> {
+    const inChannel = await this.deps.channel.capture(context);
+    if (inChannel && isBotAdded(context)) {
+      await context.sendActivity(say.CHANNEL_READY);
+      return;
+    }
+    if (context.activity.type !== (ActivityTypes.Message as string)) return;
+    const submit = submitOf(context);
+    if (submit && AGENT_VERBS.has(submit.verb)) return this.onButton(context, submit);
+    if (!this.deps.channel.isChannelActivity(context.activity)) {
+      if (submit === undefined) await context.sendActivity(say.NOT_HERE);
+      return;
+    }
+    if (submit === undefined) await this.onThreadMessage(context);
+  }
+
+  private async onButton(context: TurnContext, submit: AgentSubmit): Promise<void> {
+    const agent = await this.deps.channel.member(context);
+    if (!agent) {
+      await this.desk.audit({ type: submit.verb, outcome: "blocked", detail: "not an agent" }, undefined, senderOf(context));
+      await context.sendActivity(say.AGENTS_ONLY);
+      return;
+    }
+    const record = submit.handoffId ? await this.deps.handoffs.get(submit.handoffId) : undefined;
+    if (!record) {
+      await context.sendActivity(say.NO_SUCH_REQUEST);
+      return;
+    }
+    if (submit.verb === Verb.TakeHandoff) return this.take(context, record, agent);
+    const refusal = ownerRefusal(record, agent, submit.verb === Verb.RecordOutcome);
+    if (refusal) {
+      await this.desk.audit({ type: submit.verb, outcome: "failed", detail: record.status }, record, agent);
+      await context.sendActivity(refusal);
+      return;
+    }
+    switch (submit.verb) {
+      case Verb.EndHandoff:
+        return this.end(record, agent);
+      case Verb.ChallengeSecret:
+        return this.challengeSecret(context, record, agent);
+      case Verb.ChallengeSms:
+        return this.challengeSms(context, record, agent);
+      case Verb.SendResetLink:
+        return this.sendResetLink(context, record, agent);
+      case Verb.UnlockAccount:
+        return this.unlock(context, record, agent);
+      default:
+        return this.recordOutcome(context, record, agent, submit);
+    }
+  }
+
+  private async take(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
+    const result = await this.deps.handoffs.take(record.id, agent, this.deps.services.clock());
+    if (!result.ok) {
+      await this.desk.audit({ type: Verb.TakeHandoff, outcome: "failed", detail: result.reason }, result.record ?? record, agent);
+      const reply = result.reason === "taken" ? say.alreadyTaken(result.record?.agent?.name) : result.reason === "closed" ? say.ALREADY_ENDED : say.NO_SUCH_REQUEST;
+      await context.sendActivity(reply);
+      return;
+    }
+    const taken = result.record;
+    await this.deps.jobs.cancel(timeoutJobId(taken.id));
+    await this.desk.refresh(taken);
+    await this.desk.note(taken, say.takenNote(agentName(taken), personName(taken)));
+    const told = await this.desk.tellPerson(taken, { text: say.agentJoined(agent.name) });
+    if (told.status !== "sent") await context.sendActivity(say.notDelivered(personName(taken)));
+    await this.desk.audit({ type: Verb.TakeHandoff, outcome: "passed" }, taken, agent);
+  }
+
+  /** A message in the channel: in a request's thread from the agent who took it, it goes to the person. */
+  private async onThreadMessage(context: TurnContext): Promise<void> {
+    const threadId = context.activity.conversation.id;
+    // Teams includes the bot's @mention (required for the bot to see a channel message); it is not part of what was said.
+    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "").trim();
+    // Where the bot can read every message (resource-specific consent), agents talking among themselves get no
+    // answer: the bot speaks up only when it is @mentioned.
+    const answer = async (reply: string): Promise<void> => {
+      if (mentionsBot(context)) await context.sendActivity(reply);
+    };
+    if (channelOf(threadId) === threadId) return answer(say.CHANNEL_HELP);
+    const record = await this.deps.handoffs.byThread(threadId);
+    if (!record) return answer(say.NOT_A_REQUEST_THREAD);
+    const refusal = ownerRefusal(record, senderOf(context), false);
+    if (refusal || !record.agent) return answer(refusal ?? say.TAKE_FIRST);
+    const agent = record.agent;
+    if (!text) {
+      await context.sendActivity(say.TEXT_ONLY);
+      return;
+    }
+    if (END.test(text)) return this.end(record, agent);
+    const relayed = await this.desk.tellPerson(record, { text: say.fromHelpdesk(agent.name, text) });
+    if (relayed.status !== "sent") await context.sendActivity(say.notDelivered(personName(record)));
+  }
+
+  private async end(record: HandoffRecord, agent: HandoffParty): Promise<void> {
+    const closed = await this.deps.handoffs.close(record.id, "agent", this.deps.services.clock());
+    if (!closed) return;
+    await this.desk.tellPerson(closed, { text: say.agentEnded(agent.name) });
+    await this.desk.refresh(closed);
+    await this.desk.note(closed, say.agentClosed(agent.name ?? agentName(closed), personName(closed)));
+    await this.desk.offerOutcome(closed);
+    await this.desk.audit({ type: Verb.EndHandoff, outcome: "passed" }, closed, agent);
+  }
+
+  private async challengeSecret(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
+    const account = record.email ? await this.deps.services.directory.findByEmail(record.email) : undefined;
+    const refusal = !record.email ? say.NO_ACCOUNT : !account?.accountSecretHash ? say.NO_SECRET : undefined;
+    if (refusal) return this.refuse(context, record, agent, Verb.ChallengeSecret, refusal);
+    const asked = await this.ask(record, "secret");
+    const card = handoffChallengeCard({ prompt: say.SECRET_PROMPT, error: "" });
+    const told = await this.desk.tellPerson(asked, { text: say.secretRequested(agent.name), attachments: [card] });
+    if (told.status !== "sent") return this.refuse(context, asked, agent, Verb.ChallengeSecret, say.notDelivered(personName(asked)));
+    await this.desk.note(asked, say.secretAsked(personName(asked)));
+    await this.desk.refresh(asked);
+    await this.desk.audit({ type: Verb.ChallengeSecret, outcome: "passed" }, asked, agent);
+  }
+
+  private async challengeSms(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
+    const { directory, throttles, codes, sender } = this.deps.services;
+    const account = record.email ? await directory.findByEmail(record.email) : undefined;
+    const mobile = account?.mobile;
+    if (!record.email || !mobile) return this.refuse(context, record, agent, Verb.ChallengeSms, record.email ? say.NO_MOBILE : say.NO_ACCOUNT);
+    if (!(await throttles.consume("codeSent", record.email)).allowed) return this.refuse(context, record, agent, Verb.ChallengeSms, say.TOO_MANY_CODES);
+    const code = await codes.issue(codeSubject(record.id));
+    await sender.send({ channel: "sms", to: mobile, text: say.helpdeskCodeText(code) });
+    const hint = maskedHint(mobile);
+    const asked = await this.ask(record, "sms");
+    const card = handoffChallengeCard({ prompt: say.codePrompt(hint), error: "" });
+    const told = await this.desk.tellPerson(asked, { text: say.codeRequested(agent.name, hint), attachments: [card] });
+    if (told.status !== "sent") return this.refuse(context, asked, agent, Verb.ChallengeSms, say.notDelivered(personName(asked)));
+    await this.desk.note(asked, say.codeSent(personName(asked), hint));
+    await this.desk.refresh(asked);
+    await this.desk.audit({ type: Verb.ChallengeSms, outcome: "passed" }, asked, agent);
+  }
+
+  private async sendResetLink(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
+    if (record.challenge?.result !== "verified") return this.refuse(context, record, agent, Verb.SendResetLink, say.VERIFY_FIRST);
+    const told = await this.desk.tellPerson(record, { attachments: [helpCard({ title: say.resetLinkTitle(agent.name) })] });
+    if (told.status !== "sent") return this.refuse(context, record, agent, Verb.SendResetLink, say.notDelivered(personName(record)));
+    await this.desk.note(record, say.resetLinkSent(personName(record)));
+    await this.desk.audit({ type: Verb.SendResetLink, outcome: "passed" }, record, agent);
+  }
+
+  private async unlock(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
+    if (record.challenge?.result !== "verified" || !record.email) {
+      return this.refuse(context, record, agent, Verb.UnlockAccount, record.email ? say.VERIFY_FIRST : say.NO_ACCOUNT);
+    }
+    await this.deps.services.throttles.reset(record.email);
+    await this.desk.tellPerson(record, { text: say.unlockedForPerson(agent.name) });
+    await this.desk.note(record, say.UNLOCKED);
+    await this.desk.audit({ type: Verb.UnlockAccount, outcome: "passed" }, record, agent);
+  }
+
+  private async recordOutcome(context: TurnContext, record: HandoffRecord, agent: HandoffParty, submit: AgentSubmit): Promise<void> {
+    const choice = Object.keys(OUTCOMES).find((key): key is OutcomeChoice => key === submit.outcome);
+    if (!choice) {
+      await context.sendActivity(say.CHOOSE_OUTCOME);
+      return;
+    }
+    const note = redact((submit.note ?? "").slice(0, NOTE_LIMIT)).trim();
+    const outcome = note ? `${OUTCOMES[choice]}. ${note}` : OUTCOMES[choice];
+    const updated = (await this.deps.handoffs.update(record.id, (r) => ({ ...r, outcome }))) ?? record;
+    const id = context.activity.replyToId;
+    if (id) {
+      // The form becomes a plain record of what was saved, so it is not saved twice.
+      await context.updateActivity({ id, type: "message", attachments: [submittedCard({ title: "Outcome recorded", note: outcome })] }).catch(() => undefined);
+    }
+    await this.desk.note(updated, say.outcomeRecorded(agent.name ?? agentName(updated), outcome));
+    await this.desk.refresh(updated);
+    await this.desk.audit({ type: Verb.RecordOutcome, outcome: "passed", detail: choice }, updated, agent);
+  }
+
+  /** Starts an identity check on the record (a new check replaces the last one and its result). */
+  private async ask(record: HandoffRecord, kind: "secret" | "sms"): Promise<HandoffRecord> {
+    const askedAt = this.deps.services.clock().toISOString();
+    return (await this.deps.handoffs.update(record.id, (r) => ({ ...r, challenge: { kind, askedAt } }))) ?? record;
+  }
+
+  private async refuse(context: TurnContext, record: HandoffRecord, agent: HandoffParty, verb: string, reply: string): Promise<void> {
+    await this.desk.audit({ type: verb, outcome: "failed", detail: "refused" }, record, agent);
+    await context.sendActivity(reply);
+  }
+}
+
+/** Why this agent may not act on the request now; undefined when they may (the agent who took it, while active). */
+function ownerRefusal(record: HandoffRecord, agent: HandoffParty | undefined, closedIsFine: boolean): string | undefined {
+  if (record.status === "waiting") return say.TAKE_FIRST;
+  if (record.status === "closed" && (!closedIsFine || !record.agent)) return say.ALREADY_ENDED;
+  if (record.agent?.id !== agent?.id) return say.notYours(record.agent?.name);
+  return undefined;
+}
+
+/** True when the message @mentions the bot. */
+function mentionsBot(context: TurnContext): boolean {
+  const { entities = [], recipient } = context.activity;
+  return entities.some((e) => e.type === "mention" && (e as { mentioned?: { id?: unknown } }).mentioned?.id === recipient?.id);
+}
+
+/** True when this activity says the bot itself was just added to the conversation (installed in the team). */
+function isBotAdded(context: TurnContext): boolean {
+  const { type, membersAdded = [], recipient } = context.activity;
+  return type === (ActivityTypes.ConversationUpdate as string) && membersAdded.some((m) => m.id === recipient?.id);
+}
+
+/** The sender of the turn, for the audit of a refused press. */
+function senderOf(context: TurnContext): HandoffParty {
+  const from = context.activity.from;
+  return { id: from?.id ?? "unknown", aadObjectId: from?.aadObjectId };
+}
+
+/** A card submit's verb and the fields agents' cards send; undefined for a message without a submit. */
+function submitOf(context: TurnContext): AgentSubmit | undefined {
+  const value: unknown = context.activity.value;
+  if (typeof value !== "object" || value === null) return undefined;
+  const { verb, handoffId, outcome, note } = value as Record<string, unknown>;
+  if (typeof verb !== "string") return undefined;
+  const text = (field: unknown, max: number): string | undefined => (typeof field === "string" && field.length <= max ? field : undefined);
+  return { verb, handoffId: text(handoffId, 100), outcome: text(outcome, 40), note: typeof note === "string" ? note : undefined };
+}
