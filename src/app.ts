@@ -4,13 +4,14 @@ import type { TeamsAdapter } from "@microsoft/teams-ai";
 import { ActivityTypes } from "botbuilder";
 import type { Storage, TurnContext } from "botbuilder";
 import { DialogSet } from "botbuilder-dialogs";
-import { Verb, GLOBAL_VERBS } from "../cards/verbs";
+import { Verb, GLOBAL_VERBS, AGENT_VERBS } from "../cards/verbs";
 import type { GlobalVerb } from "../cards/verbs";
 import { mainHelpCard, welcomeCard } from "../cards/render";
 import { DialogId } from "../dialogs/ids";
 import { ResetPasswordDialog } from "../dialogs/reset-password-dialog";
 import { HandoffDialog } from "../dialogs/handoff-dialog";
 import type { HandoffDependencies, HelpdeskContact } from "../dialogs/handoff-dialog";
+import { AGENTS_ONLY } from "./handoff/wording";
 import type { ResetServices } from "../dialogs/reset-services";
 import { FirstLoginDialog } from "../dialogs/first-login-dialog";
 import type { FirstLoginOptions } from "../dialogs/first-login-dialog";
@@ -21,8 +22,9 @@ import { INTENT_PATTERNS } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
 import type { ProactiveHooks } from "./proactive";
-import { bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
+import { activeJourneyOf, bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
+import type { HandoffTrigger, TranscriptLine } from "./handoff/ports";
 
 /** What the router needs; it holds no business rules of its own. */
 export interface AppDependencies {
@@ -44,7 +46,18 @@ export interface AppDependencies {
   claimActivity: (key: string) => Promise<boolean>;
   /** Captures conversation references and delivers queued first-login cards; absent in tests that need neither. */
   proactive?: ProactiveHooks;
+  /**
+   * Handles what happens in the helpdesk agents' channel (Take, agent actions, replies in a request's thread) and
+   * agent buttons pressed anywhere (refused outside the channel). Absent: no agents' queue.
+   */
+  agents?: { isFor(context: TurnContext): boolean; handle(context: TurnContext): Promise<void> };
+  /** Keeps a redacted transcript of each personal chat, for the helpdesk's request card. */
+  transcript?: { record(conversationId: string, line: TranscriptLine): Promise<void> };
+  /** The helpdesk desk and what the person's handoff needs; absent: "talk to a person" gives the helpdesk's details. */
+  handoff?: Omit<HandoffDependencies, "contact" | "syncWindow">;
 }
+
+export { AGENTS_ONLY };
 
 /** Said to unknown text, above the help card. */
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here's what I can help with:";
@@ -70,7 +83,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
 
   const dialogs = new DialogSet(new DialogStateAccessor());
   dialogs.add(new ResetPasswordDialog(deps.reset));
-  dialogs.add(new HandoffDialog({ contact: deps.helpdesk, syncWindow: deps.syncWindow }));
+  dialogs.add(new HandoffDialog({ contact: deps.helpdesk, syncWindow: deps.syncWindow, ...deps.handoff }));
   if (deps.firstLogin) dialogs.add(new FirstLoginDialog(deps.firstLogin));
 
   const begin = async (context: TurnContext, dialogId: string, options?: object): Promise<void> => {
@@ -87,7 +100,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   const intentHandlers: Record<Intent, (context: TurnContext) => Promise<void>> = {
     reset: (context) => begin(context, DialogId.ResetPassword),
     firstLogin: (context) => startFirstLogin(context, {}),
-    handoff: (context) => begin(context, DialogId.Handoff),
+    handoff: (context) => begin(context, DialogId.Handoff, handoffOptionsOf(context)),
     help: (context) => showHelp(context),
     cancel: (context) => showHelp(context, NOTHING_TO_CANCEL),
   };
@@ -108,6 +121,11 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     bindTurnState(context, state);
     bindTurnId(context, context.activity.id ?? randomUUID());
     await deps.proactive?.beforeTurn(context);
+    // Nothing said during a handoff is kept: the request took the transcript when it opened, and a person may type
+    // their account secret in the chat when the agent checks who they are.
+    if (deps.transcript && isPersonalMessage(context) && activeJourneyOf(state) !== DialogId.Handoff) {
+      await recordTranscript(context, deps.transcript, deps.logger);
+    }
     // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
     if (deps.logger.isLevelEnabled("debug")) {
       turnLogOf(context, deps.logger).debug({ type: context.activity.type, channelId: context.activity.channelId, verb: verbOf(context) }, "turn");
@@ -119,6 +137,16 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     await deps.proactive?.afterTurn(context);
     return true;
   });
+
+  // The agents' channel (any activity, the bot's install in the team included) and any agent button go to the
+  // helpdesk desk, never to a person's journey; without a desk, an agent button is refused.
+  app.activity(
+    (context) => Promise.resolve(Boolean(deps.agents?.isFor(context)) || (context.activity.type === (ActivityTypes.Message as string) && isAgentVerb(context))),
+    async (context) => {
+      if (deps.agents) await deps.agents.handle(context);
+      else await context.sendActivity(AGENTS_ONLY);
+    },
+  );
 
   app.conversationUpdate("membersAdded", async (context) => {
     if (shouldWelcome(context)) {
@@ -162,6 +190,59 @@ function verbOf(context: TurnContext): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const verb = (value as { verb?: unknown }).verb;
   return typeof verb === "string" && verb.length <= 64 ? verb : undefined;
+}
+
+function isAgentVerb(context: TurnContext): boolean {
+  return AGENT_VERBS.has(verbOf(context) ?? "");
+}
+
+function isPersonalMessage(context: TurnContext): boolean {
+  const type = context.activity.conversation?.conversationType;
+  return context.activity.type === (ActivityTypes.Message as string) && (type === undefined || type === "personal");
+}
+
+const TRIGGERS: readonly HandoffTrigger[] = ["asked", "locked-out", "repeated-failures", "no-method", "first-login"];
+
+/** The trigger and failed step an offer button carries ("Talk to the helpdesk" after a lockout, say). */
+function handoffOptionsOf(context: TurnContext): { trigger: HandoffTrigger; failedStep?: string } {
+  const value = (context.activity.value ?? {}) as { trigger?: unknown; step?: unknown };
+  const trigger = TRIGGERS.find((t) => t === value.trigger) ?? "asked";
+  const step = typeof value.step === "string" && value.step.length <= 80 ? value.step : undefined;
+  return { trigger, failedStep: step };
+}
+
+/**
+ * Records the person's message (redacted by the recorder; a card press only as "pressed …", never its inputs) and
+ * every text the bot sends back, for the helpdesk's request card. Best effort: a failure is logged, never felt.
+ */
+async function recordTranscript(context: TurnContext, transcript: NonNullable<AppDependencies["transcript"]>, logger: Logger): Promise<void> {
+  const conversationId = context.activity.conversation?.id;
+  if (!conversationId) return;
+  const at = new Date().toISOString();
+  const verb = verbOf(context);
+  const said = verb ? `(pressed a button: ${verb})` : (context.activity.text ?? "").trim();
+  const keep = async (line: TranscriptLine): Promise<void> => {
+    try {
+      await transcript.record(conversationId, line);
+    } catch (err) {
+      logger.warn({ err: { message: (err as Error).message } }, "transcript line not kept");
+    }
+  };
+  if (said) await keep({ from: "user", text: said, at });
+  context.onSendActivities(async (_ctx, activities, next) => {
+    for (const activity of activities) {
+      const text = activity.text ?? firstCardText(activity.attachments);
+      if (text) await keep({ from: "bot", text, at: new Date().toISOString() });
+    }
+    return next();
+  });
+}
+
+/** The first text of a card (its title), so the transcript says which card the bot showed. */
+function firstCardText(attachments: Array<{ content?: unknown }> | undefined): string | undefined {
+  const body = (attachments?.[0]?.content as { body?: Array<{ text?: unknown }> } | undefined)?.body;
+  const first = body?.find((item) => typeof item.text === "string");
+  return typeof first?.text === "string" ? `[card] ${first.text}` : undefined;
 }
 
 /** The first-login task a checklist button names, if it is one. */

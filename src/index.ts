@@ -16,6 +16,9 @@ import { ConversationReferenceStore, FirstLoginNotifier, ProactiveTurnHooks, Use
 import { syncMinutesLeft } from "./first-login";
 import { ukTime } from "./uk-time";
 import { registerFirstLoginJobs } from "./first-login/follow-ups";
+import { AgentsChannel } from "./handoff/agents-channel";
+import { createHandoffDesk } from "./handoff/desk";
+import { StoreHandoffs, TranscriptRecorder } from "./handoff";
 
 /** How often the reminder sweep (MFA and password-expiry reminders) runs. */
 const REMINDER_SWEEP_MS = 60 * 60_000;
@@ -98,6 +101,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
     const left = account ? syncMinutesLeft(account, config.SYNC_MINUTES, clock()) : undefined;
     return left && { minutesLeft: left.minutesLeft, readyAt: ukTime(left.readyAt) };
   };
+  const channel = new AgentsChannel({ store, adapter, botAppId: config.BOT_ID ?? "", channelId: config.AGENTS_CHANNEL_ID, logger, backoff: { delay: options.retryDelay }, clock });
+  const handoffs = new StoreHandoffs(store, { averageMinutes: config.HANDOFF_AVERAGE_MINUTES });
+  const handoff = createHandoffDesk({ handoffs, channel, messenger, jobs: services.jobs, services: services.reset, timeoutMinutes: config.HANDOFF_TIMEOUT_MINUTES, logger });
+  const transcripts = new TranscriptRecorder(store, { now: clock });
   const app = createApp({
     adapter,
     storage: store.storage,
@@ -107,6 +114,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
     reset: services.reset,
     firstLogin: services.firstLogin,
     syncWindow,
+    agents: { isFor: (context) => handoff.isAgentActivity(context), handle: handoff.onAgentActivity },
+    transcript: transcripts,
+    handoff: {
+      desk: handoff.desk,
+      transcript: (conversationId) => transcripts.read(conversationId),
+      emailOf: (user) => services.links.emailOf(user),
+      position: (id) => handoffs.position(id),
+    },
     claimActivity: (key) => store.claim("activities", key, ACTIVITY_MEMORY_MS),
     proactive: new ProactiveTurnHooks(references, notifier, logger),
   });

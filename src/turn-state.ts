@@ -73,3 +73,8 @@ export class DialogStateAccessor implements StatePropertyAccessor<DialogState> {
 export function hasActiveDialog(state: HelpdeskTurnState): boolean {
   return (state.conversation.dialogState?.dialogStack.length ?? 0) > 0;
 }
+
+/** The id of the journey in progress (the bottom of the dialog stack), if any. */
+export function activeJourneyOf(state: HelpdeskTurnState): string | undefined {
+  return state.conversation.dialogState?.dialogStack[0]?.id;
+}

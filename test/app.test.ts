@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { startTestBot, Conversation, visibleText, cards, verbsIn } from "./support/bot-client";
 import type { TestBot } from "./support/bot-client";
 import { templates } from "../cards/render";
-import { Verb, GLOBAL_VERBS, DIALOG_VERBS } from "../cards/verbs";
-import { NOT_UNDERSTOOD, STALE_CARD, NOTHING_TO_CANCEL } from "../src/app";
+import { Verb, GLOBAL_VERBS, DIALOG_VERBS, AGENT_VERBS } from "../cards/verbs";
+import { NOT_UNDERSTOOD, STALE_CARD, NOTHING_TO_CANCEL, AGENTS_ONLY } from "../src/app";
 import { ASK_EMAIL } from "../dialogs/reset-password-dialog";
 import { FIRST_LOGIN_CANCELLED } from "../dialogs/first-login-dialog";
 import { manifestCommandTitles } from "../scripts/manifest/template";
@@ -62,11 +62,13 @@ describe("bot routes over HTTP (expectReplies)", () => {
     const verbs = new Set(Object.values(templates).flatMap((t) => verbsIn(JSON.parse(JSON.stringify(t).replace(/\$\{(?:\$root\.)?verbs\.(\w+)\}/g, (_m, key: string) => verbFor(key))))));
     assert.equal(verbs.size, Object.keys(Verb).length, "every verb appears on a card");
     for (const verb of verbs) {
-      assert.ok(GLOBAL_VERBS.has(verb) !== DIALOG_VERBS.has(verb), `${verb} must start a journey or answer a step, not both`);
+      const kinds = [GLOBAL_VERBS, DIALOG_VERBS, AGENT_VERBS].filter((set) => set.has(verb)).length;
+      assert.equal(kinds, 1, `${verb} must start a journey, answer a step or be an agent's, exactly one`);
       const replies = await new Conversation(bot.endpoint).submit({ verb });
       assert.ok(replies.length > 0, `${verb} got no answer`);
       // A start button is handled anywhere; a step's button (proved in the journey tests) says it has expired here.
       if (GLOBAL_VERBS.has(verb)) assert.notEqual(replies[0].text, STALE_CARD, `${verb} has no handler`);
+      else if (AGENT_VERBS.has(verb)) assert.equal(replies[0].text, AGENTS_ONLY, `${verb} pressed in a personal chat`);
       else assert.equal(replies[0].text, STALE_CARD, `${verb} pressed with no journey in progress`);
     }
   });
