@@ -13,6 +13,10 @@ import { DialogId, PromptId, WaterfallId } from "./ids";
 import { cardText } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { replaceSubmittedCard } from "./reset-services";
+import { syncWaitMessage, SOMETHING_ELSE, YES_OR_NO, WAIT_FOR_SYNC, NO_AGENTS, ALREADY_CHATTING, CHAT_ENDED, LEFT_QUEUE, LEFT_CHAT, CLOSED_FOR_OTHER, SECRET_NOT_RELAYED, ANSWER_SENT, NO_CHECK_WAITING, EMPTY_ANSWER, TEXT_ONLY, alreadyWaiting, stillWaiting, aboutMinutes } from "./handoff-wording";
+import { emitHandoffInitiation } from "./handoff-initiation";
+
+export * from "./handoff-wording";
 
 /** How people reach the helpdesk. */
 export interface HelpdeskContact {
@@ -43,63 +47,6 @@ export interface HandoffOptions {
   trigger?: HandoffTrigger;
   failedStep?: string;
   email?: string;
-}
-
-/** Said to a new user asking for the helpdesk while their account is still synchronising. */
-export function syncWaitMessage(minutesLeft: number, readyAt: string): string {
-  return (
-    `Your account is still synchronising after you accepted the Acceptable Use Policy: ${aboutMinutes(minutesLeft)} left (until around ${readyAt}). ` +
-    "Until then you can't send email — that's expected, and the helpdesk can't speed it up. " +
-    "Please wait until then before contacting them about sending email; I'll message you when it should be working."
-  );
-}
-
-/** Asked inside the synchronisation window, after explaining it. */
-export const SOMETHING_ELSE = "Is it about something other than sending email?";
-/** Said when the answer to {@link SOMETHING_ELSE} is not yes or no. */
-export const YES_OR_NO = "Please answer **yes** if it's about something else, or **no** if it's about sending email.";
-/** Said when it was about sending email after all. */
-export const WAIT_FOR_SYNC = "OK. Please wait until then: I'll message you when email should be working. Type **help** if you need anything else.";
-/** Above the contact card when the desk has nobody to pass the request to. */
-export const NO_AGENTS = "Nobody from the helpdesk can chat here just now, but you can reach them by phone or email:";
-/** Said to someone who asks for the helpdesk while already talking to it. */
-export const ALREADY_CHATTING = "You're already talking to the helpdesk: type your message here, or type **end** to leave.";
-/** Said when the helpdesk chat closed (by the agent, or because nobody was free) before the person's message. */
-export const CHAT_ENDED = "Your conversation with the helpdesk has ended, so you're back with me. Here's what I can help with:";
-/** Said when the person leaves the queue. */
-export const LEFT_QUEUE = "OK, I've taken you out of the queue. You're back with me: type **help** to see what I can do.";
-/** Said when the person ends the chat with the agent. */
-export const LEFT_CHAT = "OK, I've ended your chat with the helpdesk. You're back with me: type **help** to see what I can do.";
-/** Said when another journey is started while the handoff is open: the request is closed. */
-export const CLOSED_FOR_OTHER = "I've closed your request to the helpdesk so that we can do this instead.";
-/** Said when a message looks like it holds a password or code: it is not passed on. */
-export const SECRET_NOT_RELAYED =
-  "That looks like it might contain a password or a code, so I haven't passed it on. Please never type those in this chat: " +
-  "the helpdesk will never ask for your password, and if they need to check it's you, I'll give you a box to type into.";
-/** Said after an identity-check answer, whatever it came to: the helpdesk is told the outcome. */
-export const ANSWER_SENT = "Thanks — I've checked your answer and let the helpdesk know.";
-/** Said to an answer when no check is waiting for one (already answered, or withdrawn). */
-export const NO_CHECK_WAITING = "There's no check waiting for an answer just now, so I haven't used that. The helpdesk will ask again if they need to.";
-/** Said when the answer box was empty. */
-export const EMPTY_ANSWER = "The box was empty. Please type your answer into the box on the card, then press **Send**.";
-/** Said to anything but text (an old card's button, a file). */
-export const TEXT_ONLY = "I can only pass on typed messages. Type your message here, or type **end** to leave.";
-
-/** Said to someone who asks again while waiting. */
-export function alreadyWaiting(position: number | undefined): string {
-  const place = position ? ` You're number ${position}.` : "";
-  return `You're already in the queue for the helpdesk.${place} I'll tell you when someone joins.`;
-}
-
-/** Said after a message was passed on while waiting. */
-export function stillWaiting(position: number | undefined): string {
-  const place = position ? `You're still number ${position} in the queue` : "You're still in the queue";
-  return `I've passed that on. ${place}: I'll tell you when someone from the helpdesk joins.`;
-}
-
-/** "about 1 minute", "about 12 minutes". */
-export function aboutMinutes(minutes: number): string {
-  return minutes === 1 ? "about 1 minute" : `about ${minutes} minutes`;
 }
 
 const LEAVE = /^\s*(end|leave|end (the |this )?chat|leave (the )?(queue|chat))\s*[.!]*\s*$/i;
@@ -195,6 +142,7 @@ export class HandoffDialog extends HelpdeskDialog {
       transcript: (await this.deps.transcript?.(conversationId)) ?? [],
     });
     if (opened.status === "no-agents") return this.contact(step, NO_AGENTS);
+    await emitHandoffInitiation(context, opened.record);
     await context.sendActivity({ attachments: [handoffWaitingCard({ position: opened.position, estimate: aboutMinutes(opened.estimateMinutes) })] });
     return step.next();
   }

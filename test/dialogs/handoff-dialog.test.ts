@@ -89,6 +89,8 @@ class TestDesk implements HandoffDesk {
 /** The handoff dialog on a memory store, a test desk, and a movable clock. */
 class Fixture {
   now = Date.parse("2027-11-23T14:35:00Z");
+  /** The channel the person talks on (Teams unless a test says otherwise). */
+  channelId = "msteams";
   store!: StateStore;
   handoffs!: StoreHandoffs;
   desk!: TestDesk;
@@ -134,7 +136,7 @@ class Fixture {
         await next();
       },
     };
-    return new DialogTestClient("msteams", new HandoffDialog(this.deps), options, [recordUpdates], this.conversationState);
+    return new DialogTestClient(this.channelId, new HandoffDialog(this.deps), options, [recordUpdates], this.conversationState);
   }
 
   async stop(): Promise<void> {
@@ -191,6 +193,24 @@ describe("HandoffDialog: the person's side of a helpdesk chat", () => {
     assert.match(readableText(replies), /Contact the helpdesk/);
     assert.match(JSON.stringify(replies), /0333 200 1133/);
     assert.equal(f.status, DialogTurnStatus.complete);
+  });
+
+  it("announces the request with a handoff.initiate event on a channel other than Teams, and never in Teams", async () => {
+    f = new Fixture();
+    f.channelId = "directline";
+    await f.start();
+    const events = (await f.send("talk to a person")).filter((r) => r.type === "event" && r.name === "handoff.initiate");
+    assert.equal(events.length, 1);
+    const value = events[0].value as { handoffId?: string; trigger?: string };
+    assert.equal(value.handoffId, (await f.record()).id);
+    assert.equal(value.trigger, "asked");
+    const transcript = JSON.stringify(events[0].attachments);
+    assert.match(transcript, /I'm locked out/, "the redacted transcript travels with it");
+    await f.stop();
+
+    f = await new Fixture().start();
+    const inTeams = await f.send("talk to a person");
+    assert.equal(inTeams.filter((r) => r.type === "event").length, 0, "Teams refuses handoff.initiate: the bot relays itself");
   });
 
   it("with no agents' channel to send to, gives the helpdesk's details and keeps no request", async () => {
