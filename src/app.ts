@@ -52,7 +52,7 @@ export interface AppDependencies {
    */
   agents?: { isFor(context: TurnContext): boolean; handle(context: TurnContext): Promise<void> };
   /** Keeps a redacted transcript of each personal chat, for the helpdesk's request card. */
-  transcript?: { record(conversationId: string, line: TranscriptLine): Promise<void> };
+  transcript?: { record(conversationId: string, lines: readonly TranscriptLine[]): Promise<void> };
   /** The helpdesk desk and what the person's handoff needs; absent: "talk to a person" gives the helpdesk's details. */
   handoff?: Omit<HandoffDependencies, "contact" | "syncWindow">;
 }
@@ -124,7 +124,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     // Nothing said during a handoff is kept: the request took the transcript when it opened, and a person may type
     // their account secret in the chat when the agent checks who they are.
     if (deps.transcript && isPersonalMessage(context) && activeJourneyOf(state) !== DialogId.Handoff) {
-      await recordTranscript(context, deps.transcript, deps.logger);
+      startTranscript(context);
     }
     // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
     if (deps.logger.isLevelEnabled("debug")) {
@@ -134,6 +134,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   });
 
   app.turn("afterTurn", async (context) => {
+    if (deps.transcript) await saveTranscript(context, deps.transcript, deps.logger);
     await deps.proactive?.afterTurn(context);
     return true;
   });
@@ -211,31 +212,38 @@ function handoffOptionsOf(context: TurnContext): { trigger: HandoffTrigger; fail
   return { trigger, failedStep: step };
 }
 
+/** The transcript lines of the turn in progress, written once after it (one read and one write per turn). */
+const TURN_LINES = Symbol("transcriptLines");
+
 /**
- * Records the person's message (redacted by the recorder; a card press only as "pressed …", never its inputs) and
- * every text the bot sends back, for the helpdesk's request card. Best effort: a failure is logged, never felt.
+ * Starts the turn's transcript: the person's message (a card press only as "pressed …", never its inputs) and every
+ * text the bot sends back, kept for the helpdesk's request card and written after the turn (redacted there).
  */
-async function recordTranscript(context: TurnContext, transcript: NonNullable<AppDependencies["transcript"]>, logger: Logger): Promise<void> {
-  const conversationId = context.activity.conversation?.id;
-  if (!conversationId) return;
-  const at = new Date().toISOString();
+function startTranscript(context: TurnContext): void {
+  const lines: TranscriptLine[] = [];
   const verb = verbOf(context);
   const said = verb ? `(pressed a button: ${verb})` : (context.activity.text ?? "").trim();
-  const keep = async (line: TranscriptLine): Promise<void> => {
-    try {
-      await transcript.record(conversationId, line);
-    } catch (err) {
-      logger.warn({ err: { message: (err as Error).message } }, "transcript line not kept");
-    }
-  };
-  if (said) await keep({ from: "user", text: said, at });
+  if (said) lines.push({ from: "user", text: said, at: new Date().toISOString() });
+  context.turnState.set(TURN_LINES, lines);
   context.onSendActivities(async (_ctx, activities, next) => {
     for (const activity of activities) {
       const text = activity.text ?? firstCardText(activity.attachments);
-      if (text) await keep({ from: "bot", text, at: new Date().toISOString() });
+      if (text) lines.push({ from: "bot", text, at: new Date().toISOString() });
     }
     return next();
   });
+}
+
+/** Writes the turn's transcript lines. Best effort: a failure is logged, never felt. */
+async function saveTranscript(context: TurnContext, transcript: NonNullable<AppDependencies["transcript"]>, logger: Logger): Promise<void> {
+  const lines = context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES);
+  const conversationId = context.activity.conversation?.id;
+  if (!lines || lines.length === 0 || !conversationId) return;
+  try {
+    await transcript.record(conversationId, lines);
+  } catch (err) {
+    logger.warn({ err: { message: (err as Error).message } }, "transcript not kept");
+  }
 }
 
 /** The first text of a card (its title), so the transcript says which card the bot showed. */

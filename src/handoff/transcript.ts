@@ -24,6 +24,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * the store in clear. Only the latest lines are kept, and a transcript expires a day after its latest line. Within one
  * process, lines for one conversation are appended in turn so none is lost.
  */
+/** A line to record: `at` defaults to the recorder's clock. */
+export type TranscriptInput = Omit<TranscriptLine, "at"> & { at?: string };
+
 export class TranscriptRecorder {
   private readonly lines: Keyv<TranscriptLine[]>;
   private readonly limit: number;
@@ -42,12 +45,18 @@ export class TranscriptRecorder {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Redacts the line and adds it to the conversation's transcript, dropping the oldest beyond the limit. */
-  async record(conversationId: string, line: Omit<TranscriptLine, "at"> & { at?: string }): Promise<void> {
-    const entry: TranscriptLine = { from: line.from, text: redact(line.text), at: line.at ?? this.now().toISOString() };
+  /**
+   * Redacts the line (or a turn's lines, in one read and one write) and adds it to the conversation's transcript,
+   * dropping the oldest beyond the limit.
+   */
+  async record(conversationId: string, lines: TranscriptInput | readonly TranscriptInput[]): Promise<void> {
+    const entries = (Array.isArray(lines) ? lines : [lines]).map(
+      (line: TranscriptInput): TranscriptLine => ({ from: line.from, text: redact(line.text), at: line.at ?? this.now().toISOString() }),
+    );
+    if (entries.length === 0) return;
     await this.queued(conversationId, async () => {
       const current = await this.read(conversationId);
-      await this.lines.set(conversationId, [...current, entry].slice(-this.limit), this.ttlMs);
+      await this.lines.set(conversationId, [...current, ...entries].slice(-this.limit), this.ttlMs);
     });
   }
 
