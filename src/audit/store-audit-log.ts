@@ -1,3 +1,4 @@
+import { KeyedQueue } from "../state/keyed-queue";
 import type { ItemStorage, StoredItem } from "../state/item-cas";
 import { updateItem } from "../state/item-cas";
 import type { AuditEvent, AuditLog } from "./audit-log";
@@ -40,7 +41,7 @@ export class StoreAuditLog implements AuditLog {
   private readonly globalLimit: number;
   private readonly accountLimit: number;
   private readonly now: () => Date;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
 
   /**
    * @param storage - the state store's `storage`
@@ -80,24 +81,8 @@ export class StoreAuditLog implements AuditLog {
   }
 
   private async prepend(key: string, event: AuditEvent, limit: number): Promise<void> {
-    await this.queued(key, async () =>
+    await this.queue.run(key, async () =>
       updateItem<EventsItem>(this.storage, key, (current) => ({ events: [event, ...(current?.events ?? [])].slice(0, limit) })),
     );
-  }
-
-  /** Runs `task` after every earlier task for the same key, so one process's appends do not conflict. */
-  private async queued<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(key, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.queues.get(key) === settled) this.queues.delete(key);
-    }
   }
 }

@@ -3,6 +3,7 @@ import type { Activity, CloudAdapter, ConversationReference } from "botbuilder";
 import type Keyv from "keyv";
 import type { Logger } from "../logger";
 import { statusOf, withBackoff } from "../proactive/retry";
+import { runInProactiveTurn } from "../proactive/proactive-turn";
 import type { BackoffOptions } from "../proactive/retry";
 import type { StateStore } from "../state";
 import type { HandoffParty } from "./ports";
@@ -149,20 +150,8 @@ export class AgentsChannel {
     return (await this.keyv.get(REFERENCE_KEY))?.reference;
   }
 
-  /** Runs work in a proactive turn of the channel, with retries; a failure is caught inside so it reaches the caller. */
+  /** Runs work in a proactive turn of the channel, with retries; a failure reaches the caller. */
   private async run<T>(reference: Partial<ConversationReference>, work: (context: TurnContext) => Promise<T>): Promise<T> {
-    return withBackoff(async () => {
-      let failure: Error | undefined;
-      let result: T | undefined;
-      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
-        try {
-          result = await work(context);
-        } catch (err) {
-          failure = err instanceof Error ? err : new Error(String(err));
-        }
-      });
-      if (failure !== undefined) throw failure;
-      return result as T;
-    }, this.deps.backoff);
+    return withBackoff(() => runInProactiveTurn(this.deps.adapter, this.deps.botAppId, reference, work), this.deps.backoff);
   }
 }

@@ -1,3 +1,4 @@
+import { KeyedQueue } from "../state/keyed-queue";
 import { randomUUID } from "node:crypto";
 import type { StateStore } from "../state";
 import { createItem, updateItem } from "../state/item-cas";
@@ -66,7 +67,7 @@ export class StoreHandoffs implements HandoffStore {
   private readonly storage: ItemStorage;
   private readonly averageMinutes: number;
   private readonly recentWaits: number;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
 
   /**
    * @param store - the state store (storage items and the `handoff_threads` keyv namespace)
@@ -215,18 +216,7 @@ export class StoreHandoffs implements HandoffStore {
         throw error;
       }
     };
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(key, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.queues.get(key) === settled) this.queues.delete(key);
-    }
+    return this.queue.run(key, task);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { KeyedQueue } from "../state/keyed-queue";
 import type Keyv from "keyv";
 import type { StateStore } from "../state";
 import type { TranscriptLine } from "./ports";
@@ -32,7 +33,7 @@ export class TranscriptRecorder {
   private readonly limit: number;
   private readonly ttlMs: number;
   private readonly now: () => Date;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
 
   /**
    * @param store - the state store (keyv namespace `transcripts`)
@@ -54,7 +55,7 @@ export class TranscriptRecorder {
       (line: TranscriptInput): TranscriptLine => ({ from: line.from, text: redact(line.text), at: line.at ?? this.now().toISOString() }),
     );
     if (entries.length === 0) return;
-    await this.queued(conversationId, async () => {
+    await this.queue.run(conversationId, async () => {
       const current = await this.read(conversationId);
       await this.lines.set(conversationId, [...current, ...entries].slice(-this.limit), this.ttlMs);
     });
@@ -68,24 +69,8 @@ export class TranscriptRecorder {
 
   /** Forgets the conversation's transcript. */
   async clear(conversationId: string): Promise<void> {
-    await this.queued(conversationId, async () => {
+    await this.queue.run(conversationId, async () => {
       await this.lines.delete(conversationId);
     });
-  }
-
-  /** Runs `task` after every earlier task for the same conversation. */
-  private async queued(key: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(key, settled);
-    try {
-      await run;
-    } finally {
-      if (this.queues.get(key) === settled) this.queues.delete(key);
-    }
   }
 }

@@ -10,3 +10,4 @@ export { withBackoff, statusOf, sleep, RETRIABLE_STATUSES } from "./retry";
 export type { BackoffOptions } from "./retry";
 export { UserMessenger } from "./user-messenger";
 export type { ProactiveOutcome, UserMessengerDependencies } from "./user-messenger";
+export { runInProactiveTurn } from "./proactive-turn";

@@ -1,4 +1,5 @@
-import type { Activity, CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import type { Activity, CloudAdapter, TurnContext } from "botbuilder";
+import { runInProactiveTurn } from "./proactive-turn";
 import type { Logger } from "../logger";
 import type { ConversationReferenceStore } from "./references";
 import { statusOf, withBackoff } from "./retry";
@@ -51,7 +52,7 @@ export class UserMessenger {
     const found = await this.deps.references.find(user);
     if (!found) return { status: "no-reference" };
     try {
-      const result = await withBackoff(() => this.run(found.reference, work), this.deps.backoff);
+      const result = await withBackoff(() => runInProactiveTurn(this.deps.adapter, this.deps.botAppId, found.reference, work), this.deps.backoff);
       return { status: "sent", ...result };
     } catch (err) {
       const httpStatus = statusOf(err);
@@ -63,20 +64,5 @@ export class UserMessenger {
       this.deps.logger.warn({ status: httpStatus, err: { message: (err as Error).message } }, "proactive message not delivered");
       return { status: "failed", httpStatus };
     }
-  }
-
-  /** Runs the work in a proactive turn; the failure is caught inside, or the adapter's turn error handler would swallow it. */
-  private async run<T>(reference: Partial<ConversationReference>, work: (context: TurnContext) => Promise<T>): Promise<T> {
-    let failure: Error | undefined;
-    let result: T | undefined;
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
-      try {
-        result = await work(context);
-      } catch (err) {
-        failure = err instanceof Error ? err : new Error(String(err));
-      }
-    });
-    if (failure !== undefined) throw failure;
-    return result as T;
   }
 }
