@@ -34,8 +34,8 @@ export interface HandoffDependencies {
   syncWindow?: (context: TurnContext) => Promise<{ minutesLeft: number; readyAt: string } | undefined>;
   /** The helpdesk desk: queues the request in the agents' channel and relays messages both ways. */
   desk?: HandoffDesk;
-  /** The redacted transcript of the person's chat so far, for the request card. */
-  transcript?: (conversationId: string) => Promise<TranscriptLine[]>;
+  /** The transcript of the person's chat so far, this turn included, for the request card (redacted when stored). */
+  transcript?: (conversationId: string, context: TurnContext) => Promise<TranscriptLine[]>;
   /** The account the Teams user (Entra object id, else channel id) is linked to, if any. */
   emailOf?: (teamsUser: string) => Promise<string | undefined>;
   /** The request's current place in the queue (undefined once taken), to remind a waiting person of it. */
@@ -139,7 +139,7 @@ export class HandoffDialog extends HelpdeskDialog {
       email: options.email ?? (await this.deps.emailOf?.(teamsUserOf(context))),
       trigger,
       failedStep: options.failedStep || undefined,
-      transcript: (await this.deps.transcript?.(conversationId)) ?? [],
+      transcript: (await this.deps.transcript?.(conversationId, context)) ?? [],
     });
     if (opened.status === "no-agents") return this.contact(step, NO_AGENTS);
     await emitHandoffInitiation(context, opened.record);

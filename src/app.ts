@@ -83,7 +83,16 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
 
   const dialogs = new DialogSet(new DialogStateAccessor());
   dialogs.add(new ResetPasswordDialog(deps.reset));
-  dialogs.add(new HandoffDialog({ contact: deps.helpdesk, syncWindow: deps.syncWindow, ...deps.handoff }));
+  const saved = deps.handoff?.transcript;
+  dialogs.add(
+    new HandoffDialog({
+      contact: deps.helpdesk,
+      syncWindow: deps.syncWindow,
+      ...deps.handoff,
+      // What was kept before this turn, and this turn so far (the request is often made in the words that ask for it).
+      transcript: saved && (async (conversationId, context) => [...(await saved(conversationId, context)), ...(context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES) ?? [])]),
+    }),
+  );
   if (deps.firstLogin) dialogs.add(new FirstLoginDialog(deps.firstLogin));
 
   const begin = async (context: TurnContext, dialogId: string, options?: object): Promise<void> => {

@@ -33,7 +33,9 @@ const HELD = /\uE000([\uE100-\uF8FF])\uE001/gu;
 /** Control characters (but tab and newline), zero-width and direction marks: they could hide a secret from the rules. */
 const INVISIBLE = /[^\P{Cc}\t\n]|[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]|[\uE000-\uF8FF]/gu;
 
-const EMAIL = /[\p{L}\p{N}._%+'*-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+// The local part starts with a letter or digit, so markdown bold around "**@nhs.net**" is not taken for an address;
+// '*' may follow, so a masked address (j***.s***@nhs.net) stays as it is.
+const EMAIL = /[\p{L}\p{N}][\p{L}\p{N}._%+'*-]*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 
 /** What names a secret. */
 const SECRET_WORDS = [
@@ -79,6 +81,8 @@ const SPACED_BASE32 = [/\b[A-Z2-7]{4}(?:[ -][A-Z2-7]{4}){3,}\b/gu, /\b[a-z2-7]{4
 const BASE32_RUN = /[A-Z2-7]{16,}/u;
 /** A "word": a run without spaces or held markers. */
 const WORD = /[^\s\uE000-\uF8FF]+/gu;
+/** NHSmail's own domains, which the bot names in its questions ("your **@nhs.net** address"): never a secret. */
+const SERVICE_DOMAIN = /^[*_]*(?:https?:\/\/)?@?(?:(?:portal|support)\.)?nhs\.net[*_]*$/iu;
 /** Stripped from a word's ends before judging what it mixes (sentence punctuation). */
 const EDGE_PUNCTUATION = /^[.,!?;:"'’‘“”()[\]{}<>…]+|[.,!?;:"'’‘“”()[\]{}<>…]+$/gu;
 /** Sentence punctuation around a word, not counted in its length. */
@@ -115,7 +119,7 @@ export function redact(text: string): string {
   out = out.replace(EMAIL, (email) => hold(maskEmail(email)));
   out = out.replace(PHRASE, (whole, lead: string, rest: string) => (isOrdinary(rest) ? whole : lead + hold(REMOVED)));
   for (const groups of SPACED_BASE32) out = out.replace(groups, (run) => (/[2-7]/u.test(run) || run === run.toUpperCase() ? hold(REMOVED) : run));
-  out = out.replace(WORD, (word) => (looksSecret(word) ? hold(REMOVED) : word));
+  out = out.replace(WORD, (word) => (!SERVICE_DOMAIN.test(word.replace(EDGE_PUNCTUATION, "")) && looksSecret(word) ? hold(REMOVED) : word));
   out = out.replace(DIGITS, (run) => {
     const phone = maskPhone(run);
     if (phone !== undefined) return hold(phone);

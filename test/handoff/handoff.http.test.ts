@@ -156,6 +156,7 @@ describe("handing a conversation to a helpdesk agent, over the real server", fun
     const shown = team.card(request).texts.join("\n");
     assert.match(shown, /\*\*Jane Smith:\*\* my password is \[removed\]/);
     assert.match(shown, /\*\*\*\*\*18/);
+    assert.match(shown, /talk to a person/, "the words that asked for a person are on the card too");
     const everything = team.everything();
     for (const secret of [JANE_PASSWORD, "900118", "482913", JANE]) assert.ok(!everything.includes(secret), `${secret} reached the channel`);
   });

@@ -15,6 +15,8 @@ const CASES: Array<[string, string]> = [
   ["020 7946 0321", "*****21"],
   ["call me on 07700 900118 please", "call me on *****18 please"],
   ["my mobile is 07700-900-118.", "my mobile is *****18."],
+  // Markdown bold next to an address's domain is not an address.
+  ["What's your **@nhs.net** email address?", "What's your **@nhs.net** email address?"],
   // Codes and other numbers.
   ["123456", "[number removed]"],
   ["I got 654321 but it failed", "I got [number removed] but it failed"],
