@@ -6,7 +6,7 @@ import { PasswordHasher } from "../../src/policy";
 import { REFERENCES_NAMESPACE } from "../../src/proactive/references";
 import type { StoredReference } from "../../src/proactive/references";
 import { ukTime } from "../../src/uk-time";
-import { describePlayground } from "./harness";
+import { describePlayground, settle } from "./harness";
 import type { E2eBot, PlaygroundChat, PlaygroundSuite, PlaygroundUser } from "./harness";
 
 const NOTIFY_SECRET = randomBytes(24).toString("hex");
@@ -60,20 +60,6 @@ const SAM_USER: Partial<PlaygroundUser> = {
   email: SAM,
 };
 
-/**
- * Waits until `target` has stopped moving (the chat scrolls to a new message smoothly), so that a screenshot
- * shows it where it comes to rest.
- */
-async function settle(target: Locator): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
-  let previous = JSON.stringify(await target.boundingBox());
-  for (let i = 0; i < 20; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const current = JSON.stringify(await target.boundingBox());
-    if (current === previous) return;
-    previous = current;
-  }
-}
 
 /** Each task's status as the checklist card shows it ("Done", "To do", "Waiting"), in the order of {@link TASKS}. */
 async function taskStatuses(card: Locator): Promise<string[]> {

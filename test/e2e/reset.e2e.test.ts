@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Locator } from "playwright-core";
 import { PasswordHasher } from "../../src/policy";
 import { latestCode, readOutbox } from "../support/outbox";
-import { describePlayground } from "./harness";
+import { describePlayground, settle } from "./harness";
 import type { PlaygroundChat } from "./harness";
 
 const WELCOME_TITLE = "NHSmail helpdesk";
@@ -21,20 +21,6 @@ const SUBMITTED_NOTE = "For your security, the boxes have been cleared.";
 const DONE_TITLE = "Your password has been changed";
 const NEW_PASSWORD = "Violet-Compass-Thunder-8";
 
-/**
- * Waits until `target` has stopped moving (the chat scrolls to a new message smoothly), so that a screenshot
- * shows it where it comes to rest.
- */
-async function settle(target: Locator): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
-  let previous = JSON.stringify(await target.boundingBox());
-  for (let i = 0; i < 20; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const current = JSON.stringify(await target.boundingBox());
-    if (current === previous) return;
-    previous = current;
-  }
-}
 
 /** From the open chat to the "Verify it's you" card, typing the request and the address; returns that card. */
 async function reachMethodCard(chat: PlaygroundChat): Promise<Locator> {

@@ -110,6 +110,13 @@ export const PlaygroundSelectors = {
   menuItem: '[role="menuitem"]',
   /** A chat or channel in the left column; filter by `aria-label`. */
   chatListItem: '[role="treeitem"]',
+  /**
+   * A card of a channel's view: each post (with its replies inside it), and also the "Start a new post" box; see
+   * {@link PlaygroundChat.channelPosts}.
+   */
+  channelCard: '.fui-Card[role="group"]',
+  /** The menu button in the header of each channel post (not in the "Start a new post" box). */
+  postMenuButton: '[aria-label="Show more information"]',
 } as const;
 
 /**
@@ -168,8 +175,7 @@ export class PlaygroundChat {
 
   /**
    * The compose box of a personal or group chat. A channel shows a "Start a new post" box and a reply box per
-   * post instead (and its posts are not {@link PlaygroundSelectors.botMessage}), which these helpers do not
-   * cover yet.
+   * post instead (and its posts are not {@link PlaygroundSelectors.botMessage}): see {@link channelPosts}.
    */
   messageBox(): Locator {
     return this.page.locator(PlaygroundSelectors.messageBox);
@@ -290,6 +296,33 @@ export class PlaygroundChat {
     await this.page.getByRole("treeitem", { name, exact: true }).click();
   }
 
+  /**
+   * The posts of the channel on screen (after {@link selectChat} of a channel), optionally only those containing
+   * `match`. The Playground lists them newest first; each includes its thread's replies (and their reply box). The
+   * "Start a new post" box is not one.
+   */
+  channelPosts(match?: TextMatch): Locator {
+    const posts = this.page.locator(PlaygroundSelectors.channelCard).filter({ has: this.page.locator(PlaygroundSelectors.postMenuButton) });
+    return match === undefined ? posts : posts.filter({ hasText: match });
+  }
+
+  /** Waits until a channel post containing `match` shows, and returns the newest such post. */
+  async waitForChannelPost(match: TextMatch, options: Pick<BotTextOptions, "timeoutMs"> = {}): Promise<Locator> {
+    const post = this.channelPosts(match).first();
+    await post.waitFor({ state: "visible", timeout: options.timeoutMs });
+    return post;
+  }
+
+  /**
+   * Hides the Playground's log panel (the right column), which echoes every activity, what the user typed included;
+   * for screenshots that should show only what the chat or channel shows. It stays hidden while the page is open.
+   */
+  async hideLogPanel(): Promise<void> {
+    const hide = this.page.getByRole("button", { name: "Hide log panel", exact: true });
+    if (await hide.isVisible()) await hide.click();
+    await hide.waitFor({ state: "hidden" });
+  }
+
   /** Takes a PNG screenshot of the viewport; writes it to `file` when given. */
   screenshot(file?: string): Promise<Buffer> {
     return this.page.screenshot({ path: file, animations: "disabled", caret: "hide" });
@@ -308,4 +341,19 @@ export class PlaygroundChat {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Waits until `target` has stopped moving (the chat scrolls to a new message smoothly), so that a screenshot
+ * shows it where it comes to rest.
+ */
+export async function settle(target: Locator): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  let previous = JSON.stringify(await target.boundingBox());
+  for (let i = 0; i < 20; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const current = JSON.stringify(await target.boundingBox());
+    if (current === previous) return;
+    previous = current;
+  }
 }

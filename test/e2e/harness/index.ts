@@ -10,8 +10,8 @@ export { describePlayground, isCi, safeName, ARTIFACTS_ROOT, SKIP_LINE } from ".
 export type { PlaygroundSuite, PlaygroundSuiteOptions } from "./suite";
 export { startBot } from "./bot";
 export type { BotUnderTest, E2eBot, StartBotOptions } from "./bot";
-export { startTestPlayground, findFreePort, pollUntil, playgroundConfigFor, PlaygroundError, PLAYGROUND_DEFAULT_USER } from "./playground";
-export type { TestPlayground, TestPlaygroundOptions, RunningPlayground, PlaygroundUser } from "./playground";
+export { startTestPlayground, findFreePort, pollUntil, playgroundConfigFor, PlaygroundError, PLAYGROUND_DEFAULT_USER, PLAYGROUND_DEFAULT_TEAM } from "./playground";
+export type { TestPlayground, TestPlaygroundOptions, RunningPlayground, PlaygroundUser, PlaygroundTeam } from "./playground";
 export {
   PlaygroundChat,
   PlaygroundSelectors,
@@ -21,5 +21,6 @@ export {
   findChromium,
   isLoopbackUrl,
   launchBrowser,
+  settle,
 } from "./browser";
 export type { BotTextOptions, CardOptions, MockActivityItem, OpenChatOptions, TextMatch } from "./browser";

@@ -27,6 +27,11 @@ export interface TestPlaygroundOptions {
    * Playground is started with a config file (see {@link playgroundConfigFor}) instead of its built-in config.
    */
   readonly currentUser?: Partial<PlaygroundUser>;
+  /**
+   * The Playground's team, over its built-in one ({@link PLAYGROUND_DEFAULT_TEAM}: id "team-id", which is also the
+   * id of its General channel). When given, the Playground is started with a config file, as for `currentUser`.
+   */
+  readonly team?: Partial<PlaygroundTeam>;
 }
 
 /** A user in the Playground's config file (`.m365agentsplayground.yml`, schema 0.1.1; "Principle" is its spelling). */
@@ -53,6 +58,25 @@ export const PLAYGROUND_DEFAULT_USER: PlaygroundUser = {
   email: "alexw@example.com",
 };
 
+/**
+ * The team in the Playground's config file. Its `id` is also the conversation id of the team's General channel
+ * (as in Teams, where the General channel's id is the team's id); `channels` are the others.
+ */
+export interface PlaygroundTeam {
+  readonly id: string;
+  readonly name: string;
+  readonly aadGroupId: string;
+  readonly channels: readonly { readonly id: string; readonly name: string }[];
+}
+
+/** The Playground's built-in team (0.2.28): "My Team", with General (id "team-id") and Announcements. */
+export const PLAYGROUND_DEFAULT_TEAM: PlaygroundTeam = {
+  id: "team-id",
+  name: "My Team",
+  aadGroupId: "00000000-0000-0000-0000-000000000031",
+  channels: [{ id: "channel-announcements-id", name: "Announcements" }],
+};
+
 /** The other users of the built-in config: given name, surname, mailbox. */
 const OTHER_USERS: readonly (readonly [string, string, string])[] = [
   ["Megan", "Bowen", "meganb"],
@@ -63,11 +87,16 @@ const OTHER_USERS: readonly (readonly [string, string, string])[] = [
 ];
 
 /**
- * A Playground config file's content with `currentUser` over {@link PLAYGROUND_DEFAULT_USER}; everything else as
- * the built-in config, with a personal chat of id `conversationId` (the `--conversation-id` flag is ignored when a
- * config file is used) and a fresh group chat id. JSON is YAML, so the file is written as JSON.
+ * A Playground config file's content with `currentUser` over {@link PLAYGROUND_DEFAULT_USER} and `team` over
+ * {@link PLAYGROUND_DEFAULT_TEAM}; everything else as the built-in config, with a personal chat of id
+ * `conversationId` (the `--conversation-id` flag is ignored when a config file is used) and a fresh group chat id.
+ * JSON is YAML, so the file is written as JSON.
  */
-export function playgroundConfigFor(currentUser: Partial<PlaygroundUser>, conversationId: string = randomUUID()): string {
+export function playgroundConfigFor(
+  currentUser: Partial<PlaygroundUser>,
+  conversationId: string = randomUUID(),
+  team: Partial<PlaygroundTeam> = {},
+): string {
   return JSON.stringify({
     version: "0.1.1",
     tenantId: "00000000-0000-0000-0000-0000000000001",
@@ -84,7 +113,7 @@ export function playgroundConfigFor(currentUser: Partial<PlaygroundUser>, conver
     })),
     personalChat: { id: conversationId },
     groupChat: { id: randomUUID(), name: "Group Chat" },
-    team: { id: "team-id", name: "My Team", aadGroupId: "00000000-0000-0000-0000-000000000031", channels: [{ id: "channel-announcements-id", name: "Announcements" }] },
+    team: { ...PLAYGROUND_DEFAULT_TEAM, ...team },
   });
 }
 
@@ -122,9 +151,9 @@ export interface TestPlayground extends RunningPlayground {
 export async function startTestPlayground(options: TestPlaygroundOptions): Promise<TestPlayground> {
   const dir = await makeTempDir("nhsmail-e2e-playground-");
   let configFile: string | undefined;
-  if (options.currentUser !== undefined) {
+  if (options.currentUser !== undefined || options.team !== undefined) {
     configFile = path.join(dir, ".m365agentsplayground.yml");
-    await fs.writeFile(configFile, playgroundConfigFor(options.currentUser, options.conversationId));
+    await fs.writeFile(configFile, playgroundConfigFor(options.currentUser ?? {}, options.conversationId, options.team));
   }
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt += 1) {

@@ -12,7 +12,7 @@ import { startBot } from "./bot";
 import type { BotUnderTest, E2eBot, StartBotOptions } from "./bot";
 import { PlaygroundChat, chromiumPath, findChromium, launchBrowser } from "./browser";
 import { startTestPlayground } from "./playground";
-import type { PlaygroundUser, TestPlayground } from "./playground";
+import type { PlaygroundTeam, PlaygroundUser, TestPlayground } from "./playground";
 
 /** Printed, once per run, when Chromium is missing outside CI. */
 export const SKIP_LINE = "  skipped: Playground end-to-end suite (Chromium not found; install the Debian chromium package)";
@@ -34,6 +34,11 @@ export interface PlaygroundSuiteOptions<Bot extends BotUnderTest = E2eBot> {
    * then started with a config file naming it (`currentUser` of {@link startTestPlayground}).
    */
   readonly playgroundUser?: Partial<PlaygroundUser>;
+  /**
+   * The Playground's team, over its built-in one (`team` of {@link startTestPlayground}); its `id` is the
+   * conversation id of the team's General channel. Starts the Playground with a config file, as `playgroundUser`.
+   */
+  readonly playgroundTeam?: Partial<PlaygroundTeam>;
   /** Mocha timeout of every test and hook, in milliseconds; 60 000 by default. */
   readonly timeoutMs?: number;
   /** Default timeout of page actions and waits, in milliseconds; 15 000 by default. */
@@ -167,7 +172,7 @@ class SuiteState<Bot extends BotUnderTest> {
   async startTest(): Promise<void> {
     const browser = need(this.browser, "browser");
     this.bot = await this.startBot();
-    this.playground = await startTestPlayground({ appEndpoint: this.bot.messagingEndpoint, currentUser: this.options.playgroundUser });
+    this.playground = await startTestPlayground({ appEndpoint: this.bot.messagingEndpoint, currentUser: this.options.playgroundUser, team: this.options.playgroundTeam });
     this.timings.push(["playground ready", this.playground.startupMs]);
     const openedAt = Date.now();
     this.chat = await PlaygroundChat.open(browser, this.playground.url, { timeoutMs: this.options.pageTimeoutMs });
