@@ -4,7 +4,10 @@
  *
  * Settings (environment):
  * - `BOT_ENDPOINT` — the bot's messaging endpoint, default `http://127.0.0.1:3978/api/messages`;
- * - `PLAYGROUND_PORT` — the port the Playground serves its UI on, default 56150.
+ * - `PLAYGROUND_PORT` — the port the Playground serves its UI on, default 56150;
+ * - `M365_AGENTS_PLAYGROUND_CONFIG_PATH` — the Playground's users, chats and team, default `env/playground.dev.json`:
+ *   a user with a real Entra-style object id (as Teams users have) and a team whose General channel has a Teams-style
+ *   id, which `env/.env.dev` names as the helpdesk agents' channel.
  *
  * The launcher functions are exported so the end-to-end tests start the Playground exactly the way people do.
  *
@@ -342,6 +345,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     return 1;
   }
   const logFile = path.join(root, "var", "playground.log");
+  // The launcher passes this process's environment to the Playground, which reads its config file from it.
+  process.env.M365_AGENTS_PLAYGROUND_CONFIG_PATH = env.M365_AGENTS_PLAYGROUND_CONFIG_PATH?.trim() || path.join(root, "env", "playground.dev.json");
 
   if (!(await isReachable(new URL(endpointText)))) {
     console.warn(`Note: nothing answers at ${endpointText} yet. Start the bot with \`npm start\` in another terminal.`);
