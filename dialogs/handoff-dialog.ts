@@ -36,8 +36,11 @@ export interface HandoffDependencies {
   desk?: HandoffDesk;
   /** The transcript of the person's chat so far, this turn included, for the request card (redacted when stored). */
   transcript?: (conversationId: string, context: TurnContext) => Promise<TranscriptLine[]>;
-  /** The account the Teams user (Entra object id, else channel id) is linked to, if any. */
-  emailOf?: (teamsUser: string) => Promise<string | undefined>;
+  /**
+   * The account concerned, if known: the one the Teams user (Entra object id, else channel id) is linked to, else the
+   * one this conversation was last about (the address typed in a reset). Not proof of anything: the agent checks.
+   */
+  emailOf?: (teamsUser: string, conversationId: string) => Promise<string | undefined>;
   /** The request's current place in the queue (undefined once taken), to remind a waiting person of it. */
   position?: (handoffId: string) => Promise<number | undefined>;
 }
@@ -136,7 +139,7 @@ export class HandoffDialog extends HelpdeskDialog {
     const opened = await desk.open({
       user: personOf(context),
       userConversationId: conversationId,
-      email: options.email ?? (await this.deps.emailOf?.(teamsUserOf(context))),
+      email: options.email ?? (await this.deps.emailOf?.(teamsUserOf(context), conversationId)),
       trigger,
       failedStep: options.failedStep || undefined,
       transcript: (await this.deps.transcript?.(conversationId, context)) ?? [],

@@ -29,6 +29,8 @@ export interface ResetServices {
   helpdesk: HelpdeskContact;
   /** A reset session ends after this long without activity. */
   sessionMinutes: number;
+  /** Remembers which account a conversation is about (for the helpdesk's request card); absent in some tests. */
+  rememberAccount?: (conversationId: string, email: string) => Promise<void>;
 }
 
 /** Said when a throttle blocks the journey: the same words whether or not the account exists. */
@@ -77,6 +79,8 @@ export function failedStepOf(context: TurnContext): string | undefined {
 export async function audit(context: TurnContext, services: ResetServices, event: Omit<AuditEvent, "actor" | "at">): Promise<void> {
   const user = context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "unknown";
   await services.audit.record({ ...event, actor: services.pseudonym(user), at: services.clock().toISOString() });
+  const conversationId = context.activity.conversation?.id;
+  if (event.email && conversationId) await services.rememberAccount?.(conversationId, event.email);
   const step = event.type === "reset.code" && event.detail === "app" ? "the authenticator app code" : FAILED_STEPS[event.type];
   if (event.outcome === "failed" && step) context.turnState.set(FAILED_STEP, step);
 }

@@ -119,7 +119,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     handoff: {
       desk: handoff.desk,
       transcript: (conversationId) => transcripts.read(conversationId),
-      emailOf: (user) => services.links.emailOf(user),
+      emailOf: async (user, conversationId) => (await services.links.emailOf(user)) ?? (await services.accountOfConversation(conversationId)),
       position: (id) => handoffs.position(id),
     },
     claimActivity: (key) => store.claim("activities", key, ACTIVITY_MEMORY_MS),

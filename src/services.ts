@@ -16,6 +16,8 @@ import { generateTotpSecret } from "./verification/totp";
 import { qrCodeDataUri } from "./verification/qr-code";
 import { JobKind } from "./jobs/job-kinds";
 
+const DAY_MS = 24 * 3_600_000;
+
 /** The services a running bot holds, and how to release them. */
 export interface Services {
   reset: ResetServices;
@@ -26,6 +28,8 @@ export interface Services {
   /** Durable scheduled jobs (the sync follow-up, reminders); handlers are registered by the wiring. */
   jobs: JobScheduler;
   directory: EmbeddedDirectory;
+  /** The account a conversation was last about (typed in a reset or sign-in), kept a day. */
+  accountOfConversation(conversationId: string): Promise<string | undefined>;
   /** Waits until every message under way has been sent. */
   drainMessages(): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +66,7 @@ export async function createServices(
   const seeded = await directory.seedFromFile(path.resolve(root, config.ACCOUNTS_FILE), { hasher: policy.hasher });
   if (seeded.imported.length > 0) logger.info({ accounts: seeded.imported.length }, "imported development accounts");
 
+  const conversationAccounts = store.keyv<string>("conversation_account");
   const outbox = new OutboxSender({ file: path.resolve(root, config.OUTBOX_FILE), now: clock, print: outboxEcho });
   const sender = new BackgroundSender(outbox, (err, channel) => logger.error({ err: { message: (err as Error).message }, channel }, "message not sent"));
   const reset: ResetServices = {
@@ -79,6 +84,7 @@ export async function createServices(
     clock,
     helpdesk: { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL },
     sessionMinutes: config.RESET_SESSION_MINUTES,
+    rememberAccount: async (conversationId, email) => void (await conversationAccounts.set(conversationId, email, DAY_MS)),
   };
   const links = new UserLinks(store);
   const checklistMessages = new ChecklistMessages(store);
@@ -97,5 +103,6 @@ export async function createServices(
     await sender.drain();
     await policy.close();
   };
-  return { reset, firstLogin, links, checklistMessages, jobs, directory, drainMessages: () => sender.drain(), close };
+  const accountOfConversation = async (conversationId: string): Promise<string | undefined> => (await conversationAccounts.get(conversationId)) ?? undefined;
+  return { accountOfConversation, reset, firstLogin, links, checklistMessages, jobs, directory, drainMessages: () => sender.drain(), close };
 }

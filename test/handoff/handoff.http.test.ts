@@ -161,6 +161,17 @@ describe("handing a conversation to a helpdesk agent, over the real server", fun
     for (const secret of [JANE_PASSWORD, "900118", "482913", JANE]) assert.ok(!everything.includes(secret), `${secret} reached the channel`);
   });
 
+  it("names the account a person typed in a reset before asking, masked, when they aren't linked to one", async () => {
+    const user = new TeamsUser(team.serviceUrl);
+    await post(user.install());
+    await post(user.message("reset my password"));
+    await post(user.message(JANE));
+    const request = await asks(user);
+    const shown = team.card(request).texts.join("\n");
+    assert.match(shown, /j\*\*\*\.s\*\*\*@nhs\.net/);
+    assert.ok(!team.everything().includes(JANE), "the address is masked in the channel");
+  });
+
   it("tells the person when nobody takes the request in time, and gives them the helpdesk's details", async () => {
     const user = await jane();
     const request = await asks(user);
