@@ -25,6 +25,7 @@ import type { ProactiveHooks } from "./proactive";
 import { activeJourneyOf, bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
 import type { HandoffTrigger, TranscriptLine } from "./handoff/ports";
+import { appendTranscript } from "./handoff/transcript";
 
 /** What the router needs; it holds no business rules of its own. */
 export interface AppDependencies {
@@ -51,10 +52,10 @@ export interface AppDependencies {
    * agent buttons pressed anywhere (refused outside the channel). Absent: no agents' queue.
    */
   agents?: { isFor(context: TurnContext): boolean; handle(context: TurnContext): Promise<void> };
-  /** Keeps a redacted transcript of each personal chat, for the helpdesk's request card. */
-  transcript?: { record(conversationId: string, lines: readonly TranscriptLine[]): Promise<void> };
+  /** Keeps a redacted transcript of each personal chat (in its conversation state), for the helpdesk's request card. */
+  keepTranscript?: boolean;
   /** The helpdesk desk and what the person's handoff needs; absent: "talk to a person" gives the helpdesk's details. */
-  handoff?: Omit<HandoffDependencies, "contact" | "syncWindow">;
+  handoff?: Omit<HandoffDependencies, "contact" | "syncWindow" | "transcript">;
 }
 
 export { AGENTS_ONLY };
@@ -83,14 +84,13 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
 
   const dialogs = new DialogSet(new DialogStateAccessor());
   dialogs.add(new ResetPasswordDialog(deps.reset));
-  const saved = deps.handoff?.transcript;
   dialogs.add(
     new HandoffDialog({
       contact: deps.helpdesk,
       syncWindow: deps.syncWindow,
       ...deps.handoff,
       // What was kept before this turn, and this turn so far (the request is often made in the words that ask for it).
-      transcript: saved && (async (conversationId, context) => [...(await saved(conversationId, context)), ...(context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES) ?? [])]),
+      transcript: deps.keepTranscript ? (_conversationId, context) => Promise.resolve(transcriptSoFar(context)) : undefined,
     }),
   );
   if (deps.firstLogin) dialogs.add(new FirstLoginDialog(deps.firstLogin));
@@ -132,7 +132,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     await deps.proactive?.beforeTurn(context);
     // Nothing said during a handoff is kept: the request took the transcript when it opened, and a person may type
     // their account secret in the chat when the agent checks who they are.
-    if (deps.transcript && isPersonalMessage(context) && activeJourneyOf(state) !== DialogId.Handoff) {
+    if (deps.keepTranscript && isPersonalMessage(context) && activeJourneyOf(state) !== DialogId.Handoff) {
       startTranscript(context);
     }
     // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
@@ -142,8 +142,9 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     return true;
   });
 
-  app.turn("afterTurn", async (context) => {
-    if (deps.transcript) await saveTranscript(context, deps.transcript, deps.logger);
+  app.turn("afterTurn", async (context, state) => {
+    const lines = context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES);
+    if (lines && lines.length > 0) state.conversation.transcript = appendTranscript(state.conversation.transcript, lines);
     await deps.proactive?.afterTurn(context);
     return true;
   });
@@ -221,12 +222,12 @@ function handoffOptionsOf(context: TurnContext): { trigger: HandoffTrigger; fail
   return { trigger, failedStep: step };
 }
 
-/** The transcript lines of the turn in progress, written once after it (one read and one write per turn). */
+/** The transcript lines of the turn in progress, added to the conversation's state after it. */
 const TURN_LINES = Symbol("transcriptLines");
 
 /**
  * Starts the turn's transcript: the person's message (a card press only as "pressed …", never its inputs) and every
- * text the bot sends back, kept for the helpdesk's request card and written after the turn (redacted there).
+ * text the bot sends back, kept for the helpdesk's request card and added to the conversation state after the turn.
  */
 function startTranscript(context: TurnContext): void {
   const lines: TranscriptLine[] = [];
@@ -243,16 +244,9 @@ function startTranscript(context: TurnContext): void {
   });
 }
 
-/** Writes the turn's transcript lines. Best effort: a failure is logged, never felt. */
-async function saveTranscript(context: TurnContext, transcript: NonNullable<AppDependencies["transcript"]>, logger: Logger): Promise<void> {
-  const lines = context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES);
-  const conversationId = context.activity.conversation?.id;
-  if (!lines || lines.length === 0 || !conversationId) return;
-  try {
-    await transcript.record(conversationId, lines);
-  } catch (err) {
-    logger.warn({ err: { message: (err as Error).message } }, "transcript not kept");
-  }
+/** The chat so far for a helpdesk request: the kept transcript, then this turn's lines (redacted when stored). */
+function transcriptSoFar(context: TurnContext): TranscriptLine[] {
+  return [...(turnStateOf(context).conversation.transcript ?? []), ...(context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES) ?? [])];
 }
 
 /** The first text of a card (its title), so the transcript says which card the bot showed. */

@@ -18,7 +18,7 @@ import { ukTime } from "./uk-time";
 import { registerFirstLoginJobs } from "./first-login/follow-ups";
 import { AgentsChannel } from "./handoff/agents-channel";
 import { createHandoffDesk } from "./handoff/desk";
-import { StoreHandoffs, TranscriptRecorder } from "./handoff";
+import { StoreHandoffs } from "./handoff";
 
 /** How often the reminder sweep (MFA and password-expiry reminders) runs. */
 const REMINDER_SWEEP_MS = 60 * 60_000;
@@ -104,7 +104,6 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const channel = new AgentsChannel({ store, adapter, botAppId: config.BOT_ID ?? "", channelId: config.AGENTS_CHANNEL_ID, logger, backoff: { delay: options.retryDelay }, clock });
   const handoffs = new StoreHandoffs(store, { averageMinutes: config.HANDOFF_AVERAGE_MINUTES });
   const handoff = createHandoffDesk({ handoffs, channel, messenger, jobs: services.jobs, services: services.reset, timeoutMinutes: config.HANDOFF_TIMEOUT_MINUTES, logger });
-  const transcripts = new TranscriptRecorder(store, { now: clock });
   const app = createApp({
     adapter,
     storage: store.storage,
@@ -115,10 +114,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     firstLogin: services.firstLogin,
     syncWindow,
     agents: { isFor: (context) => handoff.isAgentActivity(context), handle: handoff.onAgentActivity },
-    transcript: transcripts,
+    keepTranscript: true,
     handoff: {
       desk: handoff.desk,
-      transcript: (conversationId) => transcripts.read(conversationId),
       emailOf: async (user, conversationId) => (await services.links.emailOf(user)) ?? (await services.accountOfConversation(conversationId)),
       position: (id) => handoffs.position(id),
     },

@@ -1,3 +1,4 @@
+import type { TranscriptLine } from "./handoff/ports";
 import type { TurnState } from "@microsoft/teams-ai";
 import type { StatePropertyAccessor, TurnContext } from "botbuilder";
 import type { DialogState } from "botbuilder-dialogs";
@@ -7,6 +8,8 @@ import type { Logger } from "./logger";
 export interface HelpdeskConversationState {
   /** The botbuilder-dialogs stack of the journey in progress. */
   dialogState?: DialogState;
+  /** The latest lines of the chat, redacted, for a helpdesk request (see `src/handoff/transcript.ts`). */
+  transcript?: TranscriptLine[];
 }
 
 /** The teams-ai turn state the bot uses. */

@@ -8,5 +8,5 @@ export * from "./ports";
 export { StoreHandoffs } from "./store";
 export type { StoreHandoffsOptions } from "./store";
 export { MAX_REDACTED_LENGTH, NUMBER_REMOVED, REMOVED, maskEmail, redact } from "./redact";
-export { TranscriptRecorder } from "./transcript";
-export type { TranscriptRecorderOptions } from "./transcript";
+export { appendTranscript, TRANSCRIPT_LIMIT } from "./transcript";
+export type { TranscriptInput } from "./transcript";

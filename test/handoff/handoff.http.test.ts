@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { Verb } from "../../cards/verbs";
 import * as say from "../../src/handoff/wording";
 import { FakeConnector } from "../proactive/fake-connector";
@@ -159,6 +160,10 @@ describe("handing a conversation to a helpdesk agent, over the real server", fun
     assert.match(shown, /talk to a person/, "the words that asked for a person are on the card too");
     const everything = team.everything();
     for (const secret of [JANE_PASSWORD, "900118", "482913", JANE]) assert.ok(!everything.includes(secret), `${secret} reached the channel`);
+    await bot.service.close();
+    const stored = fs.readdirSync(dir.path).filter((name) => name.startsWith("state.sqlite")).map((name) => fs.readFileSync(dir.file(name)).toString("latin1")).join("");
+    // (The registered mobile is in the directory by design; what the person typed is not kept anywhere in clear.)
+    for (const secret of [JANE_PASSWORD, "482913", "07700 900118"]) assert.ok(!stored.includes(secret), `${secret} was stored in clear`);
   });
 
   it("names the account a person typed in a reset before asking, masked, when they aren't linked to one", async () => {
