@@ -48,6 +48,9 @@ export interface HandoffRecord {
   outcome?: string;
 }
 
+/** What a person's request is made of: who, where, which account, why, and the chat so far. */
+export type HandoffRequest = Pick<HandoffRecord, "user" | "userConversationId" | "email" | "trigger" | "failedStep" | "transcript">;
+
 /** What {@link HandoffStore.take} did. */
 export type TakeResult = { ok: true; record: HandoffRecord } | { ok: false; record?: HandoffRecord; reason: "taken" | "closed" | "missing" };
 
@@ -84,14 +87,7 @@ export type ChallengeOutcome = "verified" | "not-verified" | "no-challenge";
  */
 export interface HandoffDesk {
   /** Stores the request, posts its card in the agents' channel and schedules its timeout. */
-  open(request: {
-    user: HandoffParty;
-    userConversationId: string;
-    email?: string;
-    trigger: HandoffTrigger;
-    failedStep?: string;
-    transcript: TranscriptLine[];
-  }): Promise<OpenResult>;
+  open(request: HandoffRequest): Promise<OpenResult>;
   /** The person's open handoff, if any (for routing their messages). */
   openFor(userId: string): Promise<HandoffRecord | undefined>;
   /** A message from the person: to the agent's thread when taken; added to the request while waiting. */
