@@ -2,6 +2,34 @@ import { CardFactory } from "botbuilder";
 import type { Attachment } from "botbuilder";
 import { Template } from "adaptivecards-templating";
 import { Verb } from "./verbs";
+import type {
+  WelcomeCardData,
+  HelpCardData,
+  HelpdeskContactCardData,
+  CaptchaCardData,
+  ChooseMethodCardData,
+  EnterCodeCardData,
+  NewPasswordCardData,
+  SubmittedCardData,
+  ResetSuccessCardData,
+  ChecklistCardData,
+  SignInCardData,
+  ChangePasswordCardData,
+  AupCardData,
+  SyncNoticeCardData,
+  ProfileCardData,
+  MfaChooseCardData,
+  MfaAppCardData,
+  PasswordExpiryCardData,
+  MfaReminderCardData,
+  HandoffRequestCardData,
+  HandoffWaitingCardData,
+  HandoffChallengeCardData,
+  HandoffOutcomeCardData,
+  HandoffOfferCardData,
+} from "./card-data";
+
+export type * from "./card-data";
 import welcome from "./welcome.json";
 import help from "./help.json";
 import helpdeskContact from "./helpdesk-contact.json";
@@ -92,216 +120,8 @@ const verbs = {
   recordOutcome: Verb.RecordOutcome,
 } as const;
 
-/** Data for the welcome card. */
-export interface WelcomeCardData {
-  /** A short greeting, for example "Hello Sam." */
-  greeting: string;
-}
-
-/** Data for the help card. */
-export interface HelpCardData {
-  title: string;
-}
-
-/** Data for the helpdesk contact card. */
-export interface HelpdeskContactCardData {
-  /** Why the person is being sent to the helpdesk; empty for none. */
-  reason: string;
-  phone: string;
-  email: string;
-}
-
 // Parsing a template's expressions costs far more than expanding it, so each template is parsed once.
 const parsed = new Map<TemplateName, Template>();
-
-/** Data for the captcha card. */
-export interface CaptchaCardData {
-  /** PNG data URI of the characters to type. */
-  image: string;
-  /** Why the last answer was refused; empty for none. */
-  error: string;
-}
-
-/** Data for the method card: which buttons to show. */
-export interface ChooseMethodCardData {
-  sms: boolean;
-  voice: boolean;
-  app: boolean;
-}
-
-/** Data for the card that asks for a verification code (typed into a masked box, so it stays out of the chat). */
-export interface EnterCodeCardData {
-  /** What to do, e.g. where the code was sent. */
-  message: string;
-  /** What was wrong with the last code; empty for none. */
-  error: string;
-  /** Whether to offer "Send a new code" (texts and calls). */
-  canResend: boolean;
-}
-
-/** Data for the new-password card. Never holds the password: its inputs are always empty. */
-export interface NewPasswordCardData {
-  /** What was wrong with the last attempt, one line each (plain English, never echoing the password). */
-  problems: string[];
-  /** The checklist: each rule with a mark (✓, ✗ or •). */
-  rules: Array<{ mark: string; text: string }>;
-}
-
-/** Data for the card that replaces a submitted card, so no typed secret stays on screen. */
-export interface SubmittedCardData {
-  title: string;
-  note: string;
-}
-
-/** Data for the success card. */
-export interface ResetSuccessCardData {
-  /** The new password's expiry, as a person reads a date. */
-  expires: string;
-  /** How the person was told, e.g. "email and a text to your mobile". */
-  notified: string;
-}
-
-/** One line of the first-login checklist. */
-export interface ChecklistTaskLine {
-  /** The task's key (travels in the button's data), e.g. "aup". */
-  task: string;
-  number: number;
-  title: string;
-  /** "Done", "To do" or "Waiting". */
-  status: string;
-  /** Adaptive Card colour of the status: "Good", "Accent" or "Default". */
-  statusColor: string;
-  /** One line of what it involves, or what it waits for. */
-  detail: string;
-  /** The button to start it; empty when the task is done or waiting. */
-  action: string;
-}
-
-/** Data for the first-login checklist card (one card, updated in place as tasks complete). */
-export interface ChecklistCardData {
-  greeting: string;
-  tasks: ChecklistTaskLine[];
-  /** Whether MFA is required for this account, and why. */
-  mfaNote: string;
-  /** When email sending should work, once the AUP is accepted; empty otherwise. */
-  syncNote: string;
-  complete: boolean;
-}
-
-/** Data for the first-login sign-in card: the address, and the temporary (or current) password in a masked box. */
-export interface SignInCardData {
-  /** Why the last attempt was refused; empty for none. */
-  error: string;
-}
-
-/** Data for the change-password card: old password, then the new one twice; never holds a password. */
-export interface ChangePasswordCardData {
-  title: string;
-  /** A line under the title, e.g. that the temporary password stops working. */
-  intro: string;
-  problems: string[];
-  rules: Array<{ mark: string; text: string }>;
-}
-
-/** Data for the Acceptable Use Policy card. */
-export interface AupCardData {
-  summary: readonly string[];
-  url: string;
-  version: string;
-}
-
-/** Data for the card that says email sending waits for account synchronisation. */
-export interface SyncNoticeCardData {
-  /** When it should be ready, as a person reads a time, e.g. "2:35pm". */
-  readyAt: string;
-  /** The window in minutes, e.g. 120. */
-  windowMinutes: number;
-}
-
-/** Data for the profile form (prefilled; the account secret boxes are always empty). */
-export interface ProfileCardData {
-  problems: string[];
-  displayName: string;
-  jobTitle: string;
-  department: string;
-  organisation: string;
-  workPhone: string;
-}
-
-/** Data for the MFA method choice. */
-export interface MfaChooseCardData {
-  required: boolean;
-  reason: string;
-}
-
-/** Data for the authenticator-app enrolment card: the QR code and the key (removed from the chat once used). */
-export interface MfaAppCardData {
-  /** PNG data URI of the QR code of the otpauth URI. */
-  qrImage: string;
-  /** The key, in groups of four, for typing into the app by hand. */
-  key: string;
-  error: string;
-}
-
-/** Data for the password-expiry reminder. */
-export interface PasswordExpiryCardData {
-  /** e.g. "in 7 days", "tomorrow". */
-  when: string;
-  /** The expiry as a person reads a date. */
-  expires: string;
-}
-
-/** Data for the daily MFA reminder. */
-export interface MfaReminderCardData {
-  /** Why MFA is required for this account. */
-  reason: string;
-}
-
-/** Data for a request card in the agents' channel (updated in place as the request is taken and closed). */
-export interface HandoffRequestCardData {
-  /** The handoff's id (travels in every button's data). */
-  handoffId: string;
-  /** The person's display name. */
-  who: string;
-  /** The account, masked (e.g. "j***.s***@nhs.net"); "not given" when unknown. */
-  email: string;
-  /** Why they asked, in words. */
-  why: string;
-  /** The step that failed; empty for none. */
-  step: string;
-  /** The redacted transcript, oldest first. */
-  transcript: Array<{ from: string; text: string }>;
-  /** When the request was made, e.g. "2:35pm". */
-  since: string;
-  /** The request's state in words: "Waiting", "Taken by Alex Jones", "Closed: …". */
-  status: string;
-  waiting: boolean;
-  active: boolean;
-  /** The identity check's state in words; empty for none. */
-  identity: string;
-  /** Whether the identity check passed (enables the actions that need it). */
-  verified: boolean;
-}
-
-/** Data for the person's waiting card. */
-export interface HandoffWaitingCardData {
-  /** 1-based place in the queue. */
-  position: number;
-  /** The expected wait in words, e.g. "about 10 minutes". */
-  estimate: string;
-}
-
-/** Data for the identity check the agent asked for (a masked box). */
-export interface HandoffChallengeCardData {
-  /** "Your account secret" or "The code we just texted to *****18". */
-  prompt: string;
-  error: string;
-}
-
-/** Data for the agent's outcome form. */
-export interface HandoffOutcomeCardData {
-  handoffId: string;
-}
 
 /** Expands a template with its data (plus the verbs) into an Adaptive Card attachment. */
 export function renderCard(name: TemplateName, data: object): Attachment {
@@ -366,19 +186,6 @@ export const handoffChallengeCard = (data: HandoffChallengeCardData): Attachment
 /** The agent's outcome form. */
 export const handoffOutcomeCard = (data: HandoffOutcomeCardData): Attachment => renderCard("handoffOutcome", data);
 
-/** Data for the offer to talk to the helpdesk, shown when a person is blocked or stuck. */
-export interface HandoffOfferCardData {
-  title: string;
-  /** A line under the title; empty for none. */
-  reason: string;
-  /** Why the person would be asking, carried in the button's data for the request card (a handoff trigger). */
-  trigger: string;
-  /** The step that failed, in words, carried in the button's data; empty for none. */
-  step: string;
-  /** The helpdesk's phone and email, shown under the reason; empty to show none. */
-  phone: string;
-  email: string;
-}
 
 /** "Talk to the helpdesk": a button that starts a handoff (carrying why), and optionally the helpdesk's details. */
 export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => renderCard("handoffOffer", data);
