@@ -28,6 +28,8 @@ export const configSchema = z
     BOT_PASSWORD: optionalText,
     BOT_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
     BOT_TENANT_ID: z.preprocess(blankToUndefined, z.string().regex(guid, "must be a GUID (the Entra tenant id)").optional()),
+    // Where the Bot Framework channel publishes its token-signing keys; unset: the public cloud's.
+    BOT_OPENID_METADATA_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
     MAX_BODY_KB: z.coerce.number().int().min(16).max(4096).default(256),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     HELPDESK_PHONE: z.string().min(3).default("0333 200 1133"),

@@ -1,4 +1,5 @@
-import { TeamsAdapter } from "@microsoft/teams-ai";
+import { CallerIdConstants } from "botbuilder";
+import { AuthenticationConstants } from "botframework-connector";
 import type { DestinationStream } from "pino";
 import type { TurnContext } from "botbuilder";
 import { ConfigError, loadConfig } from "./config";
@@ -9,6 +10,8 @@ import { openStateStore } from "./state";
 import type { StateStore } from "./state";
 import { createApp } from "./app";
 import { BotServer } from "./server";
+import { BotAdapter } from "./bot-adapter";
+import { ChannelTokenGate } from "./http/channel-token";
 import { createServices } from "./services";
 import type { EmbeddedDirectory } from "./directory";
 import type { JobScheduler } from "./jobs/job-scheduler";
@@ -65,11 +68,12 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const clock = options.clock ?? (() => new Date());
   const store = await openStateStore(config.STATE_URL);
   const services = await createServices(config, store, logger, { root, clock, outboxEcho: options.outboxEcho });
-  const adapter = new TeamsAdapter({
+  const adapter = new BotAdapter({
     MicrosoftAppId: config.BOT_ID ?? "",
     MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
+    ...channelKeySettings(config.BOT_OPENID_METADATA_URL),
   });
   const references = new ConversationReferenceStore(store, clock);
   const messenger = new UserMessenger({ references, adapter, botAppId: config.BOT_ID ?? "", logger, backoff: { delay: options.retryDelay } });
@@ -129,7 +133,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     ping: () => store.ping(),
     logger,
     maxBodyBytes: config.MAX_BODY_KB * 1024,
-    authenticationRequired: Boolean(config.BOT_ID),
+    checkToken: tokenChecker(config),
     notifyFirstLogin: config.NOTIFY_SECRET
       ? createNotifyHandler({
           secret: config.NOTIFY_SECRET,
@@ -152,6 +156,35 @@ export async function startService(config: Config, options: StartOptions = {}): 
       logger.info("bot stopped");
     })());
   return { url, store, logger, directory: services.directory, jobs: services.jobs, close, requestsInFlight: () => server.requestsInFlight, drainMessages: () => services.drainMessages() };
+}
+
+/**
+ * The SDK's settings for where the channel's signing keys are published, when `BOT_OPENID_METADATA_URL` moves them
+ * (a sovereign cloud, or the local stand-in in tests); the public cloud's other constants stay as they are.
+ */
+function channelKeySettings(metadataUrl: string | undefined): Record<string, string | boolean> {
+  if (!metadataUrl) return {};
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: metadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: metadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+}
+
+/** The channel-token check for `/api/messages`, when an app id is configured; none for local use without one. */
+function tokenChecker(config: Config): ConstructorParameters<typeof BotServer>[0]["checkToken"] {
+  if (!config.BOT_ID) return undefined;
+  const gate = new ChannelTokenGate({
+    appId: config.BOT_ID,
+    metadataUrl: config.BOT_OPENID_METADATA_URL ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    issuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+  });
+  return (authorization, channelId, serviceUrl) => gate.check(authorization, channelId, serviceUrl);
 }
 
 /** Command-line entry: load config (fail fast), start, and stop cleanly on SIGTERM/SIGINT. */

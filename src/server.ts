@@ -1,27 +1,43 @@
 import type { AddressInfo } from "node:net";
 import restify from "restify";
 import type { Request, Response } from "restify";
-import type { CloudAdapter, TurnContext } from "botbuilder";
+import type { Activity, TurnContext } from "botbuilder";
+import type { BotAdapter } from "./bot-adapter";
 import type { Logger } from "./logger";
+import { BodyError, readJsonBody } from "./http/json-body";
+import type { BodyReader, JsonRoute } from "./http/json-body";
+import { readInboundActivity } from "./http/inbound-activity";
+import type { TokenCheck } from "./http/channel-token";
 
 /** What the HTTP server needs. */
 export interface ServerDependencies {
-  adapter: CloudAdapter;
+  adapter: BotAdapter;
   /** Runs one turn of the bot. */
   bot: (context: TurnContext) => Promise<unknown>;
   /** Throws when the state store cannot be reached. */
   ping: () => Promise<void>;
   logger: Logger;
+  /** The largest request body, after decompression. */
   maxBodyBytes: number;
-  /** True when Bot Framework authentication is on (an app id is configured). */
-  authenticationRequired: boolean;
+  /**
+   * Checks the channel's token before the SDK sees it (see `http/channel-token.ts`); absent when authentication is
+   * off (no app id configured, local use only).
+   */
+  checkToken?: (authorization: string | undefined, channelId: string, serviceUrl: string) => Promise<TokenCheck>;
   /** The handler of `POST /api/notify/first-login`; absent when the notify API is off (the route then is a 404). */
-  notifyFirstLogin?: (req: Request, res: Response) => Promise<void>;
+  notifyFirstLogin?: JsonRoute;
 }
+
+/** How long a client may take to send a whole request. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+const BODY_ANSWERS: Readonly<Record<BodyError["status"], string>> = { 400: "bad request", 413: "request too large", 415: "unsupported media type" };
 
 /**
  * The bot's HTTP surface: `POST /api/messages`, `POST /api/notify/first-login` (when configured), `GET /healthz` (the process is alive) and `GET /readyz` (the store
- * answers). It counts the turns in flight so that shutdown can let them finish.
+ * answers). Every request body is read here, once, with its size limited before and after decompression; nothing a
+ * client sends is echoed back, and no request can take the process down. It counts the requests in flight so that
+ * shutdown can let them finish.
  */
 export class BotServer {
   private readonly server: restify.Server;
@@ -30,6 +46,7 @@ export class BotServer {
 
   constructor(private readonly deps: ServerDependencies) {
     this.server = restify.createServer({ name: "nhsmail-helpdesk-bot", handleUncaughtExceptions: false });
+    this.server.server.requestTimeout = REQUEST_TIMEOUT_MS;
     // Count each request from its first byte to its response, so shutdown waits for requests still being read too.
     this.server.pre((_req: Request, res: Response, next: restify.Next) => {
       const done = new Promise<void>((resolve) => res.once("close", resolve));
@@ -37,16 +54,13 @@ export class BotServer {
       void done.then(() => this.inFlight.delete(done));
       next();
     });
-    this.server.use(restify.plugins.bodyReader({ maxBodySize: deps.maxBodyBytes }));
-    // bodyReader: true tells the JSON parser the body has already been read (with the size limit above).
-    this.server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
     // restify accepts (req, res) handlers only when they are async functions.
-    this.server.post("/api/messages", async (req: Request, res: Response) => this.onMessages(req, res));
+    this.server.post("/api/messages", async (req: Request, res: Response) => this.guard(req, res, (readBody) => this.onMessages(req, res, readBody)));
     // eslint-disable-next-line @typescript-eslint/require-await -- restify takes (req, res) handlers only when async
     this.server.get("/healthz", async (_req: Request, res: Response) => void res.send(200, { status: "ok" }));
     this.server.get("/readyz", async (_req: Request, res: Response) => this.onReady(res));
     const notify = deps.notifyFirstLogin;
-    if (notify) this.server.post("/api/notify/first-login", async (req: Request, res: Response) => notify(req, res));
+    if (notify) this.server.post("/api/notify/first-login", async (req: Request, res: Response) => this.guard(req, res, (readBody) => notify(req, res, readBody)));
   }
 
   /** Starts listening; resolves with the base URL (port 0 picks a free port). */
@@ -86,14 +100,61 @@ export class BotServer {
     return this.inFlight.size;
   }
 
-  private async onMessages(req: Request, res: Response): Promise<void> {
-    // The adapter would refuse this too, but with a stack trace on the console for every unsigned probe.
-    if (this.deps.authenticationRequired && !req.headers.authorization) {
-      this.deps.logger.warn("refused an unsigned request to /api/messages");
+  /**
+   * Runs a route with a body reader. A refused body (see `http/json-body.ts`) is answered 400, 413 or 415; any other
+   * failure a handler did not answer becomes a plain 500. No library message or stack reaches the client.
+   */
+  private async guard(req: Request, res: Response, handler: (readBody: BodyReader) => Promise<void>): Promise<void> {
+    try {
+      await handler(() => readJsonBody(req, this.deps.maxBodyBytes));
+    } catch (err) {
+      if (err instanceof BodyError) {
+        this.deps.logger.warn({ route: req.getPath(), reason: err.reason }, "refused a request body");
+        // The rest of a refused body is not read: the connection closes rather than parse it as a next request.
+        if (err.status === 413 || err.reason === "broken-stream") res.setHeader("connection", "close");
+        if (!res.headersSent) res.send(err.status, { error: BODY_ANSWERS[err.status] });
+        return;
+      }
+      const { name, message } = err as Error;
+      this.deps.logger.error({ route: req.getPath(), err: { name, message: String(message).slice(0, 200) } }, "request failed");
+      if (!res.headersSent) res.send(500, { error: "internal error" });
+    }
+  }
+
+  private async onMessages(req: Request, res: Response, readBody: BodyReader): Promise<void> {
+    const authorization = req.headers.authorization;
+    if (this.deps.checkToken && !authorization) {
+      this.deps.logger.warn({ reason: "missing" }, "refused a request to /api/messages: token");
       res.send(401, { error: "unauthorized" });
       return;
     }
-    await this.deps.adapter.process(req, res, (context) => this.deps.bot(context).then(() => undefined));
+    const body = await readBody();
+    const reading = readInboundActivity(body);
+    if (!reading.ok) {
+      this.deps.logger.warn({ turnId: turnIdOf(body), field: reading.field }, "refused a malformed activity");
+      res.send(400, { error: "bad request" });
+      return;
+    }
+    const activity = reading.activity;
+    if (this.deps.checkToken) {
+      const check = await this.deps.checkToken(authorization, activity.channelId, activity.serviceUrl);
+      if (!check.ok) {
+        this.deps.logger.warn({ turnId: turnIdOf(activity), reason: check.reason }, "refused a request to /api/messages: token");
+        res.send(check.status, { error: check.status === 401 ? "unauthorized" : "try again later" });
+        return;
+      }
+    }
+    let answer;
+    try {
+      answer = await this.deps.adapter.runActivity(authorization ?? "", activity, (context) => this.deps.bot(context).then(() => undefined));
+    } catch (err) {
+      if ((err as Error).name !== "AuthenticationError") throw err;
+      this.deps.logger.warn({ turnId: turnIdOf(activity), reason: "sdk" }, "refused a request to /api/messages: token");
+      res.send(401, { error: "unauthorized" });
+      return;
+    }
+    if (answer?.body === undefined) res.send(answer?.status ?? 200);
+    else res.send(answer.status, answer.body);
   }
 
   private async onReady(res: Response): Promise<void> {
@@ -105,4 +166,10 @@ export class BotServer {
       res.send(503, { status: "unavailable", reason: "state store not reachable" });
     }
   }
+}
+
+/** The activity's id when it is a short string (safe to log as the turn id), else nothing. */
+function turnIdOf(body: unknown): string | undefined {
+  const id = (body as Partial<Activity> | undefined)?.id;
+  return typeof id === "string" && id.length <= 128 && /^[\w:.@|-]+$/.test(id) ? id : undefined;
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../src/logger";
-import { TURN_ERROR } from "../src/app";
 import { LogCapture, startTestBot, Conversation } from "./support/bot-client";
 
 const PASSWORD = "Correct-Horse-Battery-77";
@@ -14,17 +13,17 @@ describe("logging", () => {
     assert.match(capture.text, /\[redacted\]/);
   });
 
-  it("keeps a password submitted in a card out of the log, even at trace level and when the turn fails", async () => {
+  it("keeps a password submitted in a card out of the log, even at trace level and in a refused malformed activity", async () => {
     const bot = await startTestBot({ LOG_LEVEL: "trace" });
     try {
       const chat = new Conversation(bot.endpoint);
       await chat.submit({ verb: "reset.start", newPassword: PASSWORD, confirmPassword: PASSWORD });
       await chat.submit({ verb: "reset.unknown", newPassword: PASSWORD });
       await chat.say(PASSWORD);
-      // A malformed activity makes the turn fail inside the bot; the error is logged, the payload is not.
-      const failing = await chat.send({ type: "message", from: undefined, value: { password: PASSWORD } });
-      assert.equal(failing[0].text, TURN_ERROR);
-      assert.match(bot.log.text, /"msg":"turn failed"/);
+      // A malformed activity is refused before any turn runs; the refusal is logged, the payload is not.
+      const malformed = await chat.post({ type: "message", from: undefined, value: { password: PASSWORD } });
+      assert.equal(malformed.status, 400);
+      assert.match(bot.log.text, /"msg":"refused a malformed activity"/);
       assert.ok(bot.log.lines.length >= 3, "turns were logged");
       assert.match(bot.log.text, /"turnId"/);
       assert.ok(!bot.log.text.includes(PASSWORD), "the password reached the log");

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { readNhsmailAddress } from "../directory/email";
 import type { Logger } from "../logger";
 import type { NotifyStatus } from "./first-login-notifier";
+import type { BodyReader, JsonRoute } from "../http/json-body";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,9 +43,9 @@ export function bearerMatches(header: string | undefined, secret: string): boole
  * Builds the restify handler of `POST /api/notify/first-login`: rate limit by client address (429), shared-secret
  * check (401), body validation (400), then the notifier's answer `{ status }` (200).
  */
-export function createNotifyHandler(options: NotifyRouteOptions): (req: Request, res: Response) => Promise<void> {
+export function createNotifyHandler(options: NotifyRouteOptions): JsonRoute {
   const clock = options.clock ?? (() => new Date());
-  return async (req: Request, res: Response): Promise<void> => {
+  return async (req: Request, res: Response, readBody: BodyReader): Promise<void> => {
     const decision = await options.limit(req.socket.remoteAddress ?? "unknown");
     if (!decision.allowed) {
       const wait = decision.retryAt ? decision.retryAt.getTime() - clock().getTime() : 60_000;
@@ -57,7 +58,7 @@ export function createNotifyHandler(options: NotifyRouteOptions): (req: Request,
       res.send(401, { error: "unauthorized" });
       return;
     }
-    const parsed = notifyBodySchema.safeParse(req.body);
+    const parsed = notifyBodySchema.safeParse(await readBody());
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message.replace(/^./, (c) => c.toLowerCase())}`);
       res.send(400, { error: "invalid request", problems });
