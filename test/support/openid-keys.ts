@@ -37,14 +37,18 @@ export class OpenIdKeys {
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => {
       this.fetches++;
-      const json = (body: unknown): void => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+      const json = (body: unknown): void => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
       if (req.url === "/v1/.well-known/openidconfiguration") {
         json({ issuer: CHANNEL_ISSUER, jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ["RS256"] });
       } else if (req.url === "/v1/.well-known/keys") {
         const jwk = this.keys.publicKey.export({ format: "jwk" });
         json({ keys: [{ ...jwk, kid: this.kid, use: "sig", endorsements: this.endorsements }] });
       } else {
-        res.writeHead(404).end();
+        res.writeHead(404);
+        res.end();
       }
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -64,7 +68,7 @@ export class OpenIdKeys {
       keyid: this.kid,
       issuer: CHANNEL_ISSUER,
       audience: appId,
-      expiresIn: "1h",
+      ...("exp" in claims ? {} : { expiresIn: "1h" }),
       ...options,
     });
   }
