@@ -14,6 +14,12 @@ export interface HelpCardData {
   title: string;
 }
 
+/** Data for the card that moves a journey from a group chat or channel to a personal chat. */
+export interface PrivateChatCardData {
+  /** A Teams deep link that opens the personal chat with the bot; empty when the bot's app id is unknown. */
+  link: string;
+}
+
 /** Data for the helpdesk contact card. */
 export interface HelpdeskContactCardData {
   /** Why the person is being sent to the helpdesk; empty for none. */

@@ -27,6 +27,7 @@ import type {
   HandoffChallengeCardData,
   HandoffOutcomeCardData,
   HandoffOfferCardData,
+  PrivateChatCardData,
 } from "./card-data";
 
 export type * from "./card-data";
@@ -54,6 +55,7 @@ import handoffWaiting from "./handoff-waiting.json";
 import handoffChallenge from "./handoff-challenge.json";
 import handoffOutcome from "./handoff-outcome.json";
 import handoffOffer from "./handoff-offer.json";
+import privateChat from "./private-chat.json";
 
 /**
  * Every card template, imported (not read from disk) so the compiler copies them into the build and a
@@ -84,6 +86,7 @@ export const templates = {
   handoffChallenge,
   handoffOutcome,
   handoffOffer,
+  privateChat,
 } as const;
 
 /** The name of a card template. */
@@ -187,5 +190,7 @@ export const handoffChallengeCard = (data: HandoffChallengeCardData): Attachment
 export const handoffOutcomeCard = (data: HandoffOutcomeCardData): Attachment => renderCard("handoffOutcome", data);
 
 
+/** Secrets are for a personal chat: says so in a group chat or channel, with a button that opens the personal chat. */
+export const privateChatCard = (data: PrivateChatCardData): Attachment => renderCard("privateChat", data);
 /** "Talk to the helpdesk": a button that starts a handoff (carrying why), and optionally the helpdesk's details. */
 export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => renderCard("handoffOffer", data);

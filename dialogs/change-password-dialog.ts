@@ -86,7 +86,7 @@ export class ChangePasswordDialog extends HelpdeskDialog {
     const submission = prompt.recognized.value;
     if (!prompt.recognized.succeeded || !submission) {
       // Whatever was typed is neither kept nor logged: only this warning goes back.
-      options.retryPrompt = prompt.context.activity.text ? { ...this.card(reason, [DONT_TYPE_PASSWORDS]), text: DONT_TYPE_PASSWORDS } : this.card(reason, []);
+      options.retryPrompt = prompt.context.activity.text ? { ...this.card(reason, []), text: DONT_TYPE_PASSWORDS } : this.card(reason, []);
       return false;
     }
     await replaceSubmittedCard(prompt.context, [submittedCard({ title: "Password change submitted", note: "For your security, the boxes have been cleared." })]);

@@ -6,14 +6,14 @@ import { handoffWaitingCard, helpdeskContactCard, mainHelpCard, submittedCard } 
 import { Verb } from "../cards/verbs";
 import type { HandoffDesk, HandoffParty, HandoffRecord, HandoffTrigger, TranscriptLine } from "../src/handoff/ports";
 import { NUMBER_REMOVED, REMOVED, redact } from "../src/handoff/redact";
-import { matchIntent } from "../src/intents";
+import { isOneOf, matchIntent } from "../src/intents";
 import { HelpdeskDialog } from "./base-dialog";
 import { teamsUserOf } from "./first-login-services";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { cardText } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { replaceSubmittedCard } from "./reset-services";
-import { syncWaitMessage, SOMETHING_ELSE, YES_OR_NO, WAIT_FOR_SYNC, NO_AGENTS, ALREADY_CHATTING, CHAT_ENDED, LEFT_QUEUE, LEFT_CHAT, CLOSED_FOR_OTHER, SECRET_NOT_RELAYED, ANSWER_SENT, NO_CHECK_WAITING, EMPTY_ANSWER, TEXT_ONLY, alreadyWaiting, stillWaiting, aboutMinutes } from "./handoff-wording";
+import { syncWaitMessage, SOMETHING_ELSE, YES_OR_NO, WAIT_FOR_SYNC, NO_AGENTS, ALREADY_CHATTING, CHAT_ENDED, LEFT_QUEUE, LEFT_CHAT, CLOSED_FOR_OTHER, SECRET_NOT_RELAYED, ANSWER_SENT, NO_CHECK_WAITING, EMPTY_ANSWER, TEXT_ONLY, ANSWER_IN_THE_BOX, alreadyWaiting, stillWaiting, aboutMinutes } from "./handoff-wording";
 import { emitHandoffInitiation } from "./handoff-initiation";
 
 export * from "./handoff-wording";
@@ -52,7 +52,7 @@ export interface HandoffOptions {
   email?: string;
 }
 
-const LEAVE = /^\s*(end|leave|end (the |this )?chat|leave (the )?(queue|chat))\s*[.!]*\s*$/i;
+const LEAVE: ReadonlySet<string> = new Set(["end", "leave", "end chat", "end the chat", "end this chat", "leave queue", "leave the queue", "leave chat", "leave the chat"]);
 
 interface HandoffValues {
   /** The person already had an open request: no new one, straight to relaying. */
@@ -86,7 +86,7 @@ export class HandoffDialog extends HelpdeskDialog {
     if (innerDc.activeDialog?.id === PromptId.HandoffMessage && activity.type === (ActivityTypes.Message as string)) {
       const verb = submissionOf(activity)?.verb;
       const text = verb ? "" : (activity.text ?? "");
-      if (verb === Verb.LeaveHandoff || verb === Verb.CancelJourney || LEAVE.test(text) || matchIntent(text) === "cancel") return this.leave(innerDc);
+      if (verb === Verb.LeaveHandoff || verb === Verb.CancelJourney || isOneOf(text, LEAVE) || matchIntent(text) === "cancel") return this.leave(innerDc);
       const record = matchIntent(text) === "handoff" ? await this.deps.desk?.openFor(personOf(innerDc.context).id) : undefined;
       if (record) {
         await this.sayAlready(innerDc.context, record);
@@ -177,6 +177,7 @@ export class HandoffDialog extends HelpdeskDialog {
     }
     const text = submission ? "" : (context.activity.text ?? "").trim();
     if (!text) await context.sendActivity(TEXT_ONLY);
+    else if (record.challenge && !record.challenge.result) await context.sendActivity(ANSWER_IN_THE_BOX);
     else if (looksLikeSecret(text)) await context.sendActivity(SECRET_NOT_RELAYED);
     else {
       await this.deps.desk.fromUser(record, text);

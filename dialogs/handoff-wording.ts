@@ -38,6 +38,9 @@ export const NO_CHECK_WAITING = "There's no check waiting for an answer just now
 /** Said when the answer box was empty. */
 export const EMPTY_ANSWER = "The box was empty. Please type your answer into the box on the card, then press **Send**.";
 /** Said to anything but text (an old card's button, a file). */
+/** Said to a chat message while the identity check's masked box is open: it may be the answer, so it is not passed on. */
+export const ANSWER_IN_THE_BOX =
+  "While the helpdesk is checking it's you, I don't pass on chat messages, in case one is your answer. Type your answer into the box on the card and press **Send**.";
 export const TEXT_ONLY = "I can only pass on typed messages. Type your message here, or type **end** to leave.";
 
 /** Said to someone who asks again while waiting. */

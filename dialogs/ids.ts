@@ -55,3 +55,6 @@ export const WaterfallId = {
   MfaApp: "mfaApp.steps",
   MfaSms: "mfaSms.steps",
 } as const;
+
+/** The prompts whose card asks for a secret in a masked box: anything typed in the chat meanwhile is never kept. */
+export const SECRET_PROMPTS: ReadonlySet<string> = new Set<string>([PromptId.NewPassword, PromptId.SignIn, PromptId.ChangePassword, PromptId.Profile]);

@@ -3,6 +3,7 @@ import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
 import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { maskedHint, normaliseUkMobile } from "../src/verification/phone";
 import { HelpdeskDialog } from "./base-dialog";
+import { isOneOf } from "../src/intents";
 import type { FirstLoginServices, TaskOptions, TaskResult } from "./first-login-services";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
@@ -29,7 +30,7 @@ export const SMS_CODE_EXPIRED = "That code has expired: codes last 5 minutes. Pr
 /** Said when the account cannot be read. */
 export const SMS_ACCOUNT_UNAVAILABLE = "Sorry, I can't find your account just now, so I can't set up text messages. Please try again later.";
 
-const TRY_AGAIN = /^\s*(try again|resend|send (it )?again|new code|another code|send a new code)\s*[.!]*\s*$/i;
+const TRY_AGAIN: ReadonlySet<string> = new Set(["try again", "resend", "send again", "send it again", "new code", "another code", "send a new code"]);
 const CHOOSE_REGISTERED = /\b(registered|yes|yeah|yep|same)\b|\*{5}\d{2}/i;
 const CHOOSE_ANOTHER = /\b(another|different|other|new)\b/i;
 
@@ -148,7 +149,7 @@ export class MfaSmsDialog extends HelpdeskDialog {
     const outcome = (value: Outcome): boolean => (((prompt.recognized as { value: unknown }).value = value), true);
     const retry = (error: string, message = smsSentMessage(hint)): boolean => ((prompt.options.retryPrompt = codeCard(message, error, true)), false);
 
-    if (resend || TRY_AGAIN.test(typed)) {
+    if (resend || isOneOf(typed, TRY_AGAIN)) {
       if (!(await this.sendCode(email, to, subject))) return outcome("blocked");
       return retry("", smsSentMessage(hint, true));
     }

@@ -54,8 +54,8 @@ export class NewPasswordDialog extends HelpdeskDialog {
     const options = prompt.options as { retryPrompt?: Partial<Activity>; validations: { email: string } };
     const submission = prompt.recognized.value;
     if (!prompt.recognized.succeeded || !submission) {
-      // Whatever was typed is neither kept nor logged: only this warning goes back.
-      options.retryPrompt = prompt.context.activity.text ? { ...this.card([DONT_TYPE_PASSWORDS]), text: DONT_TYPE_PASSWORDS } : this.card([]);
+      // Whatever was typed is neither kept nor logged: the warning goes back once, above a fresh card.
+      options.retryPrompt = prompt.context.activity.text ? { ...this.card([]), text: DONT_TYPE_PASSWORDS } : this.card([]);
       return false;
     }
     await replaceSubmittedCard(prompt.context, [submittedCard({ title: "New password submitted", note: "For your security, the boxes have been cleared." })]);

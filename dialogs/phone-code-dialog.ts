@@ -6,6 +6,7 @@ import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { CODE_VERBS, codeCard, readCode } from "./prompts/code-entry";
 import { normaliseUkMobile, phoneMatches } from "../src/verification/phone";
 import { HelpdeskDialog } from "./base-dialog";
+import { isOneOf } from "../src/intents";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { audit, recordFailedProof, sayBlocked } from "./reset-services";
 import type { ResetServices } from "./reset-services";
@@ -25,7 +26,7 @@ export const WRONG_CODE = "That code isn't right. Check the message and type it 
 /** Said when the code has expired. */
 export const EXPIRED_CODE = "That code has expired: codes last 5 minutes. Type **try again** and I'll send a new one.";
 
-const TRY_AGAIN = /^\s*(try again|resend|send (it )?again|new code|another code)\s*[.!]*\s*$/i;
+const TRY_AGAIN: ReadonlySet<string> = new Set(["try again", "resend", "send again", "send it again", "new code", "another code"]);
 type Outcome = "verified" | "blocked";
 type CodePromptOptions = PromptOptions & { matched: boolean; hint: string; subject: string; validations: PhoneCodeOptions & { verbs: readonly string[] } };
 
@@ -141,7 +142,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     const outcome = (value: Outcome): boolean => (((prompt.recognized as { value: unknown }).value = value), true);
     const retry = (error: string, message = codeSentMessage(channel, options.hint)): boolean => ((options.retryPrompt = codeCard(message, error, true)), false);
 
-    if (resend || TRY_AGAIN.test(typed)) {
+    if (resend || isOneOf(typed, TRY_AGAIN)) {
       const account = await this.services.directory.findByEmail(email);
       if (!(await this.sendCode(email, channel, options.matched ? account?.mobile : undefined, options.subject))) return outcome("blocked");
       return retry("", codeSentMessage(channel, options.hint, true));

@@ -52,7 +52,7 @@ export class ResetPasswordDialog extends HelpdeskDialog {
     super(DialogId.ResetPassword);
     this.addDialog(new TextPrompt(PromptId.Email, nhsmailAddressValidator));
     this.addDialog(new CaptchaDialog(services));
-    this.addDialog(new VerifyIdentityDialog(services));
+    this.addDialog(new VerifyIdentityDialog());
     this.addDialog(new PhoneCodeDialog(services));
     this.addDialog(new AppCodeDialog(services));
     this.addDialog(new NewPasswordDialog(services));

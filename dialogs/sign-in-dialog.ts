@@ -80,7 +80,7 @@ export class SignInDialog extends HelpdeskDialog {
     const submission = prompt.recognized.value;
     if (!prompt.recognized.succeeded || !submission) {
       // Whatever was typed is neither kept nor logged: only this warning goes back.
-      options.retryPrompt = prompt.context.activity.text ? { ...this.card(SIGN_IN_USE_CARD), text: SIGN_IN_USE_CARD } : this.card("");
+      options.retryPrompt = prompt.context.activity.text ? { ...this.card(""), text: SIGN_IN_USE_CARD } : this.card("");
       return false;
     }
     await replaceSubmittedCard(prompt.context, [submittedCard({ title: "Sign-in details submitted", note: "For your security, the boxes have been cleared." })]);

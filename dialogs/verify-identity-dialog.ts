@@ -3,13 +3,12 @@ import { DialogTurnStatus, WaterfallDialog } from "botbuilder-dialogs";
 import type { DialogContext, DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { chooseMethodCard, handoffOfferCard } from "../cards/render";
 import { Verb } from "../cards/verbs";
-import { methodsOf } from "../src/directory/account";
+import type { RegisteredMethods } from "../src/directory/account";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { failedStepOf, offerHandoff } from "./reset-services";
-import type { ResetServices } from "./reset-services";
 
 /** How a person proves who they are, as in the NHSmail guide. */
 export type Method = "sms" | "voice" | "app";
@@ -18,6 +17,9 @@ export type Method = "sms" | "voice" | "app";
 export interface VerifyIdentityOptions {
   email: string;
 }
+
+/** What the method card offers: the guide's three ways, to every address alike. */
+const EVERY_METHOD: RegisteredMethods = { sms: true, voice: true, app: true };
 
 /** Said when the choice is typed rather than pressed and cannot be read. */
 export const CHOOSE_A_METHOD = "Please choose one of the options on the card: a text, a call, or your authenticator app.";
@@ -52,8 +54,10 @@ export function methodFrom(submission: CardSubmission | undefined, text: string 
 }
 
 /**
- * Verification step 1 of the guide: choose a method, then prove it. Only the account's registered methods are
- * offered; for an unknown address, or one with no method, all three are offered so the two cannot be told apart.
+ * Verification step 1 of the guide: choose a method, then prove it. All three methods of the guide are offered to
+ * every address, registered or not, so the card says nothing about whether an address exists or what it has
+ * registered; a method the account lacks then behaves exactly as it does for an unknown address (a made-up number
+ * hint that nothing matches, an app code that never verifies).
  * For the same reason "Talk to the helpdesk" (for someone with no usable method) is offered under the choice to
  * everyone, and again after repeated failed answers, which unknown addresses reach the same way. Ends with `true`
  * when the person proved who they are.
@@ -61,7 +65,7 @@ export function methodFrom(submission: CardSubmission | undefined, text: string 
 export class VerifyIdentityDialog extends HelpdeskDialog {
   protected readonly helpText = "Choose how I should check it's you: a text or a call to your registered mobile, or a code from your authenticator app.";
 
-  constructor(private readonly services: ResetServices) {
+  constructor() {
     super(DialogId.VerifyIdentity);
     this.addDialog(new CardSubmitPrompt(PromptId.Method, chooseValidator));
     this.addDialog(new WaterfallDialog(WaterfallId.VerifyIdentity, [this.chooseStep.bind(this), this.proveStep.bind(this), this.doneStep.bind(this)]));
@@ -81,10 +85,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
   }
 
   private async chooseStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
-    const account = await this.services.directory.findByEmail(step.options.email);
-    const methods = methodsOf(account);
-    const offered = methods.sms || methods.voice || methods.app ? methods : { sms: true, voice: true, app: true };
-    const card = MessageFactory.list([chooseMethodCard(offered), handoffOfferCard(NO_METHOD_OFFER)]);
+    const card = MessageFactory.list([chooseMethodCard(EVERY_METHOD), handoffOfferCard(NO_METHOD_OFFER)]);
     return step.prompt(PromptId.Method, { prompt: card, retryPrompt: MessageFactory.text(CHOOSE_A_METHOD), validations: { verbs: [Verb.ChooseMethod] } });
   }
 

@@ -6,8 +6,8 @@ import type { Storage, TurnContext } from "botbuilder";
 import { DialogSet } from "botbuilder-dialogs";
 import { Verb, GLOBAL_VERBS, AGENT_VERBS } from "../cards/verbs";
 import type { GlobalVerb } from "../cards/verbs";
-import { mainHelpCard, welcomeCard } from "../cards/render";
-import { DialogId } from "../dialogs/ids";
+import { mainHelpCard, privateChatCard, welcomeCard } from "../cards/render";
+import { DialogId, SECRET_PROMPTS } from "../dialogs/ids";
 import { ResetPasswordDialog } from "../dialogs/reset-password-dialog";
 import { HandoffDialog } from "../dialogs/handoff-dialog";
 import type { HandoffDependencies, HelpdeskContact } from "../dialogs/handoff-dialog";
@@ -18,11 +18,11 @@ import type { FirstLoginOptions } from "../dialogs/first-login-dialog";
 import type { FirstLoginServices } from "../dialogs/first-login-services";
 import { FIRST_LOGIN_TASKS } from "./first-login";
 import type { FirstLoginTask } from "./first-login";
-import { INTENT_PATTERNS } from "./intents";
+import { MAX_TEXT_CHARS, matchIntent } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
 import type { ProactiveHooks } from "./proactive";
-import { activeJourneyOf, bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
+import { activeJourneyOf, activePromptOf, bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
 import type { HandoffTrigger, TranscriptLine } from "./handoff/ports";
 import { appendTranscript } from "./handoff/transcript";
@@ -70,6 +70,14 @@ export const NOTHING_TO_CANCEL = "There's nothing to cancel. Here's what I can h
 export const TURN_ERROR =
   "Sorry, something went wrong on my side and I couldn't finish that. Please try again, or type **talk to a person**.";
 
+/** Said to a message longer than the bot reads. */
+export const TOO_LONG = `That message is too long for me: please keep it under ${MAX_TEXT_CHARS.toLocaleString("en-GB")} characters. Nothing has been changed, so you can carry on where you were.`;
+/** Said to input from someone other than the person whose journey is in progress. */
+export const NOT_YOUR_JOURNEY =
+  "Sorry, someone else started what's in progress in this chat, so only they can answer it. Nothing has been changed.";
+/** Said with the card that moves a secret-bearing journey out of a group chat or channel. */
+export const PRIVATE_ONLY = "I can only help with that in a private chat with me.";
+
 /** Builds the teams-ai application: routes for installs, card verbs and text intents, and the dialog runner. */
 export function createApp(deps: AppDependencies): Application<HelpdeskTurnState> {
   const app = new Application<HelpdeskTurnState>({
@@ -96,8 +104,11 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   if (deps.firstLogin) dialogs.add(new FirstLoginDialog(deps.firstLogin));
 
   const begin = async (context: TurnContext, dialogId: string, options?: object): Promise<void> => {
+    turnStateOf(context).conversation.journeyOwner = ownerOf(context);
     await (await dialogs.createContext(context)).beginDialog(dialogId, options);
   };
+  /** Whose turn this is: a pseudonym of the Entra object id, else of the channel's user id. */
+  const ownerOf = (context: TurnContext): string => deps.reset.pseudonym(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "");
   const startFirstLogin = async (context: TurnContext, options: FirstLoginOptions): Promise<void> => {
     if (deps.firstLogin) await begin(context, DialogId.FirstLogin, options);
     else await showHelp(context);
@@ -133,7 +144,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     // Nothing said during a handoff is kept: the request took the transcript when it opened, and a person may type
     // their account secret in the chat when the agent checks who they are.
     if (deps.keepTranscript && isPersonalMessage(context) && activeJourneyOf(state) !== DialogId.Handoff) {
-      startTranscript(context);
+      startTranscript(context, SECRET_PROMPTS.has(activePromptOf(state) ?? ""));
     }
     // Only the shape of the turn is logged: never its text or card inputs, which may hold a secret.
     if (deps.logger.isLevelEnabled("debug")) {
@@ -143,6 +154,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   });
 
   app.turn("afterTurn", async (context, state) => {
+    if (!hasActiveDialog(state)) delete state.conversation.journeyOwner;
     const lines = context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES);
     if (lines && lines.length > 0) state.conversation.transcript = appendTranscript(state.conversation.transcript, lines);
     await deps.proactive?.afterTurn(context);
@@ -166,6 +178,38 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     }
   });
 
+  // Text longer than anything a person means for this bot is answered without reading it; the journey stays as it was.
+  app.activity(
+    (context) => Promise.resolve(isMessage(context) && (context.activity.text?.length ?? 0) > MAX_TEXT_CHARS),
+    async (context) => void (await context.sendActivity(TOO_LONG)),
+  );
+
+  // Every journey touches a secret (a password, a code, the account secret), so none runs in a group chat or channel:
+  // the bot says so without naming any account and offers the personal chat. Nothing of a journey is kept there.
+  app.activity(
+    (context) => Promise.resolve(isMessage(context) && !isPrivate(context)),
+    async (context, state) => {
+      delete state.conversation.dialogState;
+      delete state.conversation.journeyOwner;
+      const link = deps.botAppId ? `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(deps.botAppId)}` : "";
+      await context.sendActivity({ text: PRIVATE_ONLY, attachments: [privateChatCard({ link })] });
+    },
+  );
+
+  // A journey belongs to the person who started it: anyone else's input is refused, audited, and changes nothing.
+  app.activity(
+    (context) => {
+      const state = turnStateOf(context);
+      const owner = state.conversation.journeyOwner;
+      return Promise.resolve(isMessage(context) && hasActiveDialog(state) && owner !== undefined && owner !== ownerOf(context));
+    },
+    async (context) => {
+      turnLogOf(context, deps.logger).warn("refused input from someone other than the journey's owner");
+      await deps.reset.audit.record({ type: "journey.refused", outcome: "blocked", actor: ownerOf(context), detail: "not-the-owner", at: deps.reset.clock().toISOString() });
+      await context.sendActivity(NOT_YOUR_JOURNEY);
+    },
+  );
+
   // A journey in progress gets every message first, except a button that starts another journey.
   app.activity(
     (context) => Promise.resolve(context.activity.type === (ActivityTypes.Message as string) && !isGlobalVerb(context) && hasActiveDialog(turnStateOf(context))),
@@ -182,9 +226,13 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
       await handler(context);
     });
   }
-  for (const { intent, pattern } of INTENT_PATTERNS) {
-    app.message(pattern, (context) => intentHandlers[intent](context));
-  }
+  app.activity(
+    (context) => Promise.resolve(isMessage(context) && matchIntent(context.activity.text) !== undefined),
+    async (context) => {
+      const intent = matchIntent(context.activity.text);
+      if (intent) await intentHandlers[intent](context);
+    },
+  );
   app.activity(ActivityTypes.Message, (context) => showHelp(context, context.activity.text ? NOT_UNDERSTOOD : STALE_CARD));
 
   app.error(async (context, error) => {
@@ -207,9 +255,21 @@ function isAgentVerb(context: TurnContext): boolean {
   return AGENT_VERBS.has(verbOf(context) ?? "");
 }
 
+function isMessage(context: TurnContext): boolean {
+  return context.activity.type === (ActivityTypes.Message as string);
+}
+
+/**
+ * True for a one-to-one conversation: a Teams personal chat, or a channel without group conversations (Direct Line,
+ * where each conversation has one person). Decided here, once, for every journey.
+ */
+function isPrivate(context: TurnContext): boolean {
+  const { conversationType, isGroup } = context.activity.conversation ?? {};
+  return isGroup !== true && (conversationType === undefined || conversationType === "personal");
+}
+
 function isPersonalMessage(context: TurnContext): boolean {
-  const type = context.activity.conversation?.conversationType;
-  return context.activity.type === (ActivityTypes.Message as string) && (type === undefined || type === "personal");
+  return isMessage(context) && isPrivate(context);
 }
 
 const TRIGGERS: readonly HandoffTrigger[] = ["asked", "locked-out", "repeated-failures", "no-method", "first-login"];
@@ -222,6 +282,10 @@ function handoffOptionsOf(context: TurnContext): { trigger: HandoffTrigger; fail
   return { trigger, failedStep: step };
 }
 
+/** Kept instead of a message typed while a card asked for a secret: it may be the secret itself. */
+export const WITHHELD = "(typed a message while a box for a password or secret was open: not kept)";
+const TOO_LONG_LINE = "(sent a message too long to keep)";
+
 /** The transcript lines of the turn in progress, added to the conversation's state after it. */
 const TURN_LINES = Symbol("transcriptLines");
 
@@ -229,10 +293,11 @@ const TURN_LINES = Symbol("transcriptLines");
  * Starts the turn's transcript: the person's message (a card press only as "pressed …", never its inputs) and every
  * text the bot sends back, kept for the helpdesk's request card and added to the conversation state after the turn.
  */
-function startTranscript(context: TurnContext): void {
+function startTranscript(context: TurnContext, secretBoxOpen: boolean): void {
   const lines: TranscriptLine[] = [];
   const verb = verbOf(context);
-  const said = verb ? `(pressed a button: ${verb})` : (context.activity.text ?? "").trim();
+  const text = (context.activity.text ?? "").trim();
+  const said = verb ? `(pressed a button: ${verb})` : text && secretBoxOpen ? WITHHELD : text.length > MAX_TEXT_CHARS ? TOO_LONG_LINE : text;
   if (said) lines.push({ from: "user", text: said, at: new Date().toISOString() });
   context.turnState.set(TURN_LINES, lines);
   context.onSendActivities(async (_ctx, activities, next) => {

@@ -15,6 +15,7 @@ import { ChannelTokenGate } from "./http/channel-token";
 import { createServices } from "./services";
 import type { EmbeddedDirectory } from "./directory";
 import type { JobScheduler } from "./jobs/job-scheduler";
+import type { AuditLog } from "./audit/audit-log";
 import { ConversationReferenceStore, FirstLoginNotifier, ProactiveTurnHooks, UserMessenger, createNotifyHandler } from "./proactive";
 import { syncMinutesLeft } from "./first-login";
 import { ukTime } from "./uk-time";
@@ -37,6 +38,8 @@ export interface RunningService {
   logger: Logger;
   /** The embedded directory (administration and tests). */
   directory: EmbeddedDirectory;
+  /** The audit log (administration and tests). */
+  audit: Pick<AuditLog, "list">;
   /** Durable scheduled jobs (tests run them with a moved clock). */
   jobs: Pick<JobScheduler, "runDue">;
   /** Requests received and not yet answered. */
@@ -155,7 +158,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await store.close();
       logger.info("bot stopped");
     })());
-  return { url, store, logger, directory: services.directory, jobs: services.jobs, close, requestsInFlight: () => server.requestsInFlight, drainMessages: () => services.drainMessages() };
+  return { url, store, logger, directory: services.directory, audit: services.reset.audit, jobs: services.jobs, close, requestsInFlight: () => server.requestsInFlight, drainMessages: () => services.drainMessages() };
 }
 
 /**

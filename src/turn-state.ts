@@ -10,6 +10,8 @@ export interface HelpdeskConversationState {
   dialogState?: DialogState;
   /** The latest lines of the chat, redacted, for a helpdesk request (see `src/handoff/transcript.ts`). */
   transcript?: TranscriptLine[];
+  /** A pseudonym of the person who started the journey in progress; nobody else's input reaches it. */
+  journeyOwner?: string;
 }
 
 /** The teams-ai turn state the bot uses. */
@@ -75,6 +77,19 @@ export class DialogStateAccessor implements StatePropertyAccessor<DialogState> {
 /** True when a journey is in progress in this conversation. */
 export function hasActiveDialog(state: HelpdeskTurnState): boolean {
   return (state.conversation.dialogState?.dialogStack.length ?? 0) > 0;
+}
+
+/** The id of the innermost dialog that is waiting for an answer (usually a prompt), if any. */
+export function activePromptOf(state: HelpdeskTurnState): string | undefined {
+  let stack = state.conversation.dialogState?.dialogStack;
+  let id: string | undefined;
+  // A component dialog keeps its own stack in its state; the active dialog of each stack is its last entry.
+  for (let depth = 0; stack && stack.length > 0 && depth < 16; depth++) {
+    const active = stack[stack.length - 1] as { id: string; state?: { dialogs?: { dialogStack?: typeof stack } } };
+    id = active.id;
+    stack = active.state?.dialogs?.dialogStack;
+  }
+  return id;
 }
 
 /** The id of the journey in progress (the bottom of the dialog stack), if any. */

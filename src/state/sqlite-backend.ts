@@ -8,6 +8,13 @@ import { claimEntry, keyvOptions } from "./stored-entry";
 
 /** How long a connection waits for another connection's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How often a statement refused with SQLITE_BUSY is tried again. In WAL mode SQLite refuses at once, without waiting
+ * for the busy timeout, when a connection's read snapshot went stale before it could write (another connection
+ * committed in between); a refused statement changed nothing, so trying it again is safe.
+ */
+const BUSY_RETRIES = 8;
+
 /** Every this many claims in a namespace, expired entries are deleted (SQLite, unlike Redis, keeps them). */
 const SWEEP_EVERY = 500;
 
@@ -32,6 +39,9 @@ export function sqliteBackend(file: string): Backend {
       // The prefix keeps namespaces such as "references" from colliding with SQL keywords.
       const table = `keyv_${name}`;
       const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table, busyTimeout: BUSY_TIMEOUT_MS });
+      // Every statement of the adapter (keyv's get and set included) goes through its query property.
+      const query = adapter.query.bind(adapter);
+      adapter.query = (sql: string, ...parameters: unknown[]) => retryWhileBusy(() => query(sql, ...parameters));
       adapters.push(adapter);
       // WAL lets readers carry on while another connection writes (a no-op once the file is in WAL mode).
       // Querying at once also gives the adapter's connection promise a handler: a failure to open (unwritable
@@ -86,4 +96,16 @@ export function sqliteBackend(file: string): Backend {
       ]);
     },
   };
+}
+
+/** Runs a statement, trying it again (after a short, growing, jittered pause) while SQLite answers SQLITE_BUSY. */
+async function retryWhileBusy<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== "SQLITE_BUSY" || attempt >= BUSY_RETRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, (2 ** attempt) * (1 + Math.random())));
+    }
+  }
 }

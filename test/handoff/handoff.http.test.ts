@@ -7,6 +7,8 @@ import type { ReceivedActivity } from "../proactive/fake-connector";
 import { TeamsUser, startNotifyBot } from "../proactive/support";
 import type { NotifyBot } from "../proactive/support";
 import { readOutbox } from "../support/outbox";
+import { NOT_YOUR_JOURNEY } from "../../src/app";
+import { ANSWER_IN_THE_BOX } from "../../dialogs/handoff-wording";
 import { TempDir } from "../support/temp-dir";
 import { AgentsTeam, CardView, holdsNumber, stateFileText, titleOf } from "./support";
 import type { Agent } from "./support";
@@ -222,6 +224,32 @@ describe("handing a conversation to a helpdesk agent, over the real server", fun
     assert.ok(cards(user).at(-1)?.buttons.some((b) => b.data.verb === Verb.StartReset), "the person gets the reset button");
     for (const [where, text] of [["channel", team.everything()], ["log", bot.log.text], ["store", stateFileText(dir.file("state.sqlite"))]]) {
       assert.ok(!text.includes(JANE_SECRET), `the secret reached the ${where}`);
+    }
+  });
+
+  it("refuses an identity-check answer from anyone but the person, and never relays what is typed while the box is open", async () => {
+    const user = await jane();
+    const request = await asks(user);
+    await takes(alex, request);
+    await press(alex, request, Verb.ChallengeSecret);
+    const challenge = sent(user).filter((r) => (r.activity.attachments ?? []).length > 0).at(-1);
+    // A second sender in Jane's conversation (a forged activity) answers the check.
+    const intruder = new TeamsUser(team.serviceUrl);
+    await post({ ...intruder.submit({ verb: Verb.AnswerChallenge, answer: JANE_SECRET }, challenge?.id), conversation: user.activity({}).conversation });
+    assert.equal(texts(user).at(-1), NOT_YOUR_JOURNEY);
+    assert.match(team.card(request).fact("Identity") ?? "", /waiting for the answer/, "nothing was checked");
+    // Jane types her secret, an all-letter passphrase and an all-digit one into the chat instead of the box.
+    for (const typed of [JANE_SECRET, "tangerine bicycle orbit lamp quill", "93817264"]) {
+      await post(user.message(typed));
+      assert.equal(texts(user).at(-1), ANSWER_IN_THE_BOX);
+      assert.ok(!team.everything().includes(typed), `"${typed}" reached the agents' channel`);
+    }
+    await post(user.submit({ verb: Verb.AnswerChallenge, answer: JANE_SECRET }, challenge?.id));
+    assert.equal(lastThreadText(request), "Identity check (account secret): verified");
+    await post(user.message("Thanks, that was me"));
+    assert.equal(lastThreadText(request), "**Jane Smith:** Thanks, that was me", "relaying resumes once the check is answered");
+    for (const [where, text] of [["log", bot.log.text], ["store", stateFileText(dir.file("state.sqlite"))]]) {
+      for (const typed of [JANE_SECRET, "tangerine bicycle orbit lamp quill", "93817264"]) assert.ok(!text.includes(typed), `"${typed}" reached the ${where}`);
     }
   });
 
