@@ -20,7 +20,8 @@ export const inboundActivitySchema = z
     type: z.string().min(1).max(64),
     id: optional(text(512)),
     channelId: z.string().min(1).max(64),
-    serviceUrl: z.string().max(2048).url(),
+    // Replies go to this address: only a web address will do (never file:, data: or the like).
+    serviceUrl: z.string().max(2048).url().refine((url) => /^https?:\/\//i.test(url), "not a web address"),
     from: channelAccount,
     recipient: channelAccount,
     conversation: z

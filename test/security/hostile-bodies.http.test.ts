@@ -144,6 +144,7 @@ for (const mode of ["without an app id", "with an app id (authentication on)"] a
         ["a numeric type", { type: 42 }],
         ["an object type", { type: { toString: "message" } }],
         ["a numeric serviceUrl", { serviceUrl: 42 }],
+        ["a file: serviceUrl", { serviceUrl: "file:///etc/passwd" }],
         ["a lone surrogate in text", { text: "reset \ud800 password" }],
         ["a lone surrogate in a card input", { text: undefined, value: { verb: "reset.start", note: "\udfff" } }],
         ["from as a string", { from: "someone" }],
