@@ -227,7 +227,9 @@ export interface HandoffOfferCardData {
   trigger: string;
   /** The step that failed, in words, carried in the button's data; empty for none. */
   step: string;
-  /** The helpdesk's phone and email, shown under the reason; empty to show none. */
+  /** The helpdesk's phone and email, shown under the reason (tappable); empty to show none. */
   phone: string;
   email: string;
+  /** True when talking to the helpdesk is the way forward (after a lockout); false when it is the fallback beside the main path. */
+  primary: boolean;
 }

@@ -1,6 +1,7 @@
 import { CardFactory } from "botbuilder";
 import type { Attachment } from "botbuilder";
 import { Template } from "adaptivecards-templating";
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Verb } from "./verbs";
 import type {
   WelcomeCardData,
@@ -144,8 +145,8 @@ function renderOnce(name: TemplateName, data: object): () => Attachment {
 export const welcomeCard = (data: WelcomeCardData): Attachment => renderCard("welcome", data);
 /** The help card: what the bot can do, with buttons to start each journey. */
 export const helpCard = (data: HelpCardData): Attachment => renderCard("help", data);
-/** How to reach the helpdesk by phone or email. */
-export const helpdeskContactCard = (data: HelpdeskContactCardData): Attachment => renderCard("helpdeskContact", data);
+/** How to reach the helpdesk by phone or email, both tappable. */
+export const helpdeskContactCard = (data: HelpdeskContactCardData): Attachment => renderCard("helpdeskContact", { ...data, ...contactLinks(data) });
 /** The help card as shown for "help" and for text the bot does not understand. */
 export const mainHelpCard: () => Attachment = renderOnce("help", { title: "I can help you with:" });
 /** The captcha to answer. */
@@ -193,4 +194,10 @@ export const handoffOutcomeCard = (data: HandoffOutcomeCardData): Attachment => 
 /** Secrets are for a personal chat: says so in a group chat or channel, with a button that opens the personal chat. */
 export const privateChatCard = (data: PrivateChatCardData): Attachment => renderCard("privateChat", data);
 /** "Talk to the helpdesk": a button that starts a handoff (carrying why), and optionally the helpdesk's details. */
-export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => renderCard("handoffOffer", data);
+export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => renderCard("handoffOffer", { ...data, ...contactLinks(data) });
+
+/** `tel:` and `mailto:` links for the helpdesk's phone and email, so a person on a phone can tap them. */
+export function contactLinks({ phone, email }: { phone: string; email: string }): { phoneHref: string; emailHref: string } {
+  const uk = parsePhoneNumberFromString(phone, "GB");
+  return { phoneHref: `tel:${uk?.isValid() ? uk.number : phone.replace(/[^\d+]/g, "")}`, emailHref: `mailto:${encodeURI(email)}` };
+}

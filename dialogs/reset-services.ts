@@ -46,13 +46,13 @@ export async function sayBlocked(context: TurnContext, services: ResetServices):
   const offer = { title: "Talk to the helpdesk", reason: "Someone from the helpdesk can chat with you here, or you can contact them:" };
   await context.sendActivity({
     text: BLOCKED_MESSAGE,
-    attachments: [handoffOfferCard({ ...offer, trigger: "locked-out" satisfies HandoffTrigger, step: failedStepOf(context) ?? "", ...services.helpdesk })],
+    attachments: [handoffOfferCard({ ...offer, trigger: "locked-out" satisfies HandoffTrigger, step: failedStepOf(context) ?? "", ...services.helpdesk, primary: true })],
   });
 }
 
 /** Offers "Talk to the helpdesk" without the contact details, for a person who seems stuck. */
 export async function offerHandoff(context: TurnContext, offer: { title: string; reason: string; trigger: HandoffTrigger; step?: string }): Promise<void> {
-  await context.sendActivity({ attachments: [handoffOfferCard({ ...offer, step: offer.step ?? "", phone: "", email: "" })] });
+  await context.sendActivity({ attachments: [handoffOfferCard({ ...offer, step: offer.step ?? "", phone: "", email: "", primary: false })] });
 }
 
 /**

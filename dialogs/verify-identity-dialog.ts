@@ -35,6 +35,7 @@ const NO_METHOD_OFFER = {
   step: "checking it's you: none of the ways can be used",
   phone: "",
   email: "",
+  primary: false,
 } as const;
 
 /** Offered once after {@link REPEATED_FAILURES} failed answers. */

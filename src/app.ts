@@ -64,6 +64,10 @@ export { AGENTS_ONLY };
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here's what I can help with:";
 /** Said when a card button belongs to a journey that is no longer in progress. */
 export const STALE_CARD = "That button belongs to a conversation that has finished. Here's what I can help with now:";
+/** Said to a message with attachments (a picture, a file) and no words. */
+export const ATTACHMENT_ONLY = "I can't open pictures or files, so I can't see what you sent. Type what you need in words, or choose one of these:";
+/** Said to a message with nothing in it. */
+export const EMPTY_MESSAGE = "That message reached me empty. Type what you need, or choose one of these:";
 /** Said to "cancel" when nothing is in progress. */
 export const NOTHING_TO_CANCEL = "There's nothing to cancel. Here's what I can help with:";
 /** Said to anyone when something fails inside the bot. */
@@ -233,7 +237,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
       if (intent) await intentHandlers[intent](context);
     },
   );
-  app.activity(ActivityTypes.Message, (context) => showHelp(context, context.activity.text ? NOT_UNDERSTOOD : STALE_CARD));
+  app.activity(ActivityTypes.Message, (context) => showHelp(context, fallbackText(context)));
 
   app.error(async (context, error) => {
     turnLogOf(context, deps.logger).error({ err: { name: error.name, message: error.message, stack: error.stack } }, "turn failed");
@@ -241,6 +245,15 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   });
 
   return app;
+}
+
+/** What to say above the help card to a message nothing else answered: what actually happened. */
+function fallbackText(context: TurnContext): string {
+  const { text, attachments } = context.activity;
+  const value: unknown = context.activity.value;
+  if (text?.trim()) return NOT_UNDERSTOOD;
+  if (value !== undefined && value !== null) return STALE_CARD;
+  return (attachments ?? []).length > 0 ? ATTACHMENT_ONLY : EMPTY_MESSAGE;
 }
 
 /** The card verb of a submit, if any (verbs are constants, safe to log). */

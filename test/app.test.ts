@@ -3,7 +3,7 @@ import { startTestBot, Conversation, visibleText, cards, verbsIn } from "./suppo
 import type { TestBot } from "./support/bot-client";
 import { templates } from "../cards/render";
 import { Verb, GLOBAL_VERBS, DIALOG_VERBS, AGENT_VERBS } from "../cards/verbs";
-import { NOT_UNDERSTOOD, STALE_CARD, NOTHING_TO_CANCEL, AGENTS_ONLY } from "../src/app";
+import { NOT_UNDERSTOOD, STALE_CARD, NOTHING_TO_CANCEL, AGENTS_ONLY, ATTACHMENT_ONLY, EMPTY_MESSAGE } from "../src/app";
 import { ASK_EMAIL } from "../dialogs/reset-password-dialog";
 import { FIRST_LOGIN_CANCELLED } from "../dialogs/first-login-dialog";
 import { manifestCommandTitles } from "../scripts/manifest/template";
@@ -76,6 +76,13 @@ describe("bot routes over HTTP (expectReplies)", () => {
   it("tells a person when a button belongs to a finished conversation", async () => {
     const replies = await new Conversation(bot.endpoint).submit({ verb: "reset.somethingOld", code: "123456" });
     assert.equal(replies[0].text, STALE_CARD);
+  });
+
+  it("says what actually happened to a message with only an attachment, or nothing at all", async () => {
+    const picture = await new Conversation(bot.endpoint).send({ attachments: [{ contentType: "image/png", contentUrl: "https://example.invalid/x.png" }] });
+    assert.equal(picture[0].text, ATTACHMENT_ONLY);
+    assert.equal((await new Conversation(bot.endpoint).send({ text: "   " }))[0].text, EMPTY_MESSAGE);
+    assert.equal((await new Conversation(bot.endpoint).send({}))[0].text, EMPTY_MESSAGE);
   });
 
   it("routes every command listed in the Teams manifest", async () => {

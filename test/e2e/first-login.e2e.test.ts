@@ -226,7 +226,7 @@ describePlayground(
 
       const { checklist, index } = await notifyAndWaitForChecklist(e2e, SAM, user);
       assert.deepEqual(await taskStatuses(checklist), ["To do", "Waiting", "Waiting", "Waiting"]);
-      assert.deepEqual(await buttonTitles(checklist), ["Change it now", "Talk to a person"], "only the password task has a button");
+      assert.deepEqual(await buttonTitles(checklist), ["Change it now", "Talk to the helpdesk"], "only the password task has a button");
 
       // The change card: three masked boxes.
       let startedAt = Date.now();

@@ -3,13 +3,12 @@ import { randomBytes } from "node:crypto";
 import { createClient } from "@keyv/redis";
 import { openStateStore } from "../../src/state";
 import { conversationKey, describeStorageContract } from "./storage-contract";
+import { announceRedisSkip } from "../support/redis-skip";
 
 const redisUrl = process.env.REDIS_URL ?? "";
 
 if (redisUrl === "") {
-  before(function () {
-    console.log("  skipped: Redis storage contract suite (REDIS_URL not set)");
-  });
+  before(announceRedisSkip);
 } else {
   // Every key this run writes starts with its own prefix; cleanup removes those keys and no others.
   const prefix = `test_${randomBytes(6).toString("hex")}_`;

@@ -7,6 +7,7 @@ import { openStateStore } from "../../src/state";
 import type { StateStore } from "../../src/state";
 import type { ThrottleName, Throttles } from "../../src/verification/ports";
 import { DEFAULT_THROTTLE_LIMITS, StoreThrottles } from "../../src/verification/throttles";
+import { announceRedisSkip } from "../support/redis-skip";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -26,9 +27,7 @@ if (redisUrl !== "") {
   const open = async () => openStateStore(redisUrl, { namespacePrefix: redisPrefix });
   backends.push({ name: "Redis", shared: true, open });
 } else {
-  before(function () {
-    console.log("  skipped: Redis throttles (REDIS_URL not set)");
-  });
+  before(announceRedisSkip);
 }
 
 after(async function () {
