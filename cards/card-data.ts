@@ -35,6 +35,8 @@ export interface CaptchaCardData {
   image: string;
   /** Why the last answer was refused; empty for none. */
   error: string;
+  /** This picture's id, carried by the card's buttons so a press on a replaced picture is recognised. */
+  challengeId: string;
 }
 
 /** Data for the method card: which buttons to show. */

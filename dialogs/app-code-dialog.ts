@@ -2,10 +2,10 @@ import { WaterfallDialog } from "botbuilder-dialogs";
 import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { HelpdeskDialog } from "./base-dialog";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
-import type { CardSubmission } from "./prompts/card-submit-prompt";
+import type { CardPromptOptions, CardSubmission } from "./prompts/card-submit-prompt";
 import { CODE_VERBS, codeCard, readCode } from "./prompts/code-entry";
 import { DialogId, PromptId, WaterfallId } from "./ids";
-import { audit, recordFailedProof, sayBlocked } from "./reset-services";
+import { audit, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** Options for {@link AppCodeDialog}. */
@@ -35,7 +35,8 @@ export class AppCodeDialog extends HelpdeskDialog {
   }
 
   private async askStep(step: WaterfallStepContext<AppCodeOptions>): Promise<DialogTurnResult> {
-    return step.prompt(PromptId.AppCode, { prompt: codeCard(ASK_APP_CODE, "", false), validations: { ...step.options, verbs: CODE_VERBS } });
+    const options: CardPromptOptions = { prompt: codeCard(ASK_APP_CODE, "", false), inPlace: true, validations: { ...step.options, verbs: CODE_VERBS } };
+    return step.prompt(PromptId.AppCode, options);
   }
 
   private async doneStep(step: WaterfallStepContext<AppCodeOptions>): Promise<DialogTurnResult> {
@@ -62,6 +63,6 @@ export class AppCodeDialog extends HelpdeskDialog {
     if (verified && secret) return outcome("verified");
     await audit(prompt.context, this.services, { type: "reset.code", outcome: "failed", email, detail: "app" });
     if (!(await recordFailedProof(this.services, email))) return outcome("blocked");
-    return retry(APP_CODE_WRONG);
+    return retry(`${APP_CODE_WRONG} ${await triesLeftText(this.services, email)}`.trim());
   }
 }

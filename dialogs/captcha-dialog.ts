@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { MessageFactory } from "botbuilder";
 import { WaterfallDialog } from "botbuilder-dialogs";
 import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
@@ -12,6 +13,8 @@ import type { ResetServices } from "./reset-services";
 
 /** Said when the typed characters do not match the picture. */
 export const CAPTCHA_WRONG = "Those characters didn't match the picture. Here's a new one to try.";
+/** Said when a press comes from a picture that a newer one replaced. */
+export const CAPTCHA_REPLACED = "That picture was replaced by a newer one. Please type the characters from the newest picture.";
 /** Said when a message is typed instead of using the card. */
 export const CAPTCHA_USE_CARD = "Please type the characters into the box on the card, then press **Next**.";
 
@@ -34,20 +37,31 @@ export class CaptchaDialog extends HelpdeskDialog {
     return step.endDialog(true);
   }
 
-  /** A fresh picture; its answer is kept only as a keyed hash inside the prompt's options. */
-  private async challenge(error: string): Promise<CardPromptOptions & { answerHash: string }> {
+  /**
+   * A fresh picture; its answer is kept only as a keyed hash inside the prompt's options. Each picture has an id that
+   * its card's buttons carry, so a press on a picture that a newer one replaced is recognised as such.
+   */
+  private async challenge(error: string): Promise<CaptchaPromptOptions> {
     const captcha = this.services.captcha;
     if (!captcha) throw new Error("The captcha dialog needs a captcha service");
     const { imageDataUri, answerHash } = await captcha.create();
-    const card = MessageFactory.attachment(captchaCard({ image: imageDataUri, error }));
-    return { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitCaptcha, Verb.RefreshCaptcha] }, answerHash };
+    const challengeId = randomUUID();
+    const card = MessageFactory.attachment(captchaCard({ image: imageDataUri, error, challengeId }));
+    return { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitCaptcha, Verb.RefreshCaptcha] }, answerHash, challengeId, inPlace: true };
   }
 
   private async validate(prompt: PromptValidatorContext<CardSubmission>): Promise<boolean> {
-    const options = prompt.options as CardPromptOptions & { answerHash: string };
+    const options = prompt.options as CaptchaPromptOptions;
     const submission = prompt.recognized.value;
     if (!prompt.recognized.succeeded || !submission) {
       if (prompt.context.activity.text) await prompt.context.sendActivity(CAPTCHA_USE_CARD);
+      return false;
+    }
+    if (submission.challengeId !== options.challengeId) {
+      // A press on a picture that a newer one replaced (the channel could not update the old card): the newest
+      // picture stands, nothing is counted, and the old card says so. (Having answered, the prompt asks nothing more.)
+      await replaceSubmittedCard(prompt.context, [submittedCard({ title: "This picture was replaced", note: "Use the newest picture, further down." })]);
+      await prompt.context.sendActivity(CAPTCHA_REPLACED);
       return false;
     }
     const answer = cardText(submission, "captchaAnswer", 64) ?? "";
@@ -61,3 +75,6 @@ export class CaptchaDialog extends HelpdeskDialog {
     return false;
   }
 }
+
+/** The captcha prompt's options: the current picture's answer (as a keyed hash) and id. */
+type CaptchaPromptOptions = CardPromptOptions & { answerHash: string; challengeId: string };

@@ -8,7 +8,7 @@ import type { RuleOutcome } from "../src/policy";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
-import type { CardSubmission } from "./prompts/card-submit-prompt";
+import type { CardPromptOptions, CardSubmission } from "./prompts/card-submit-prompt";
 import { BOTH_BOXES, DONT_TYPE_PASSWORDS, checkNewPassword, policyChecklist, readNewPassword } from "./password-check";
 import { audit, replaceSubmittedCard } from "./reset-services";
 import type { ResetServices } from "./reset-services";
@@ -39,7 +39,8 @@ export class NewPasswordDialog extends HelpdeskDialog {
 
   private async askStep(step: WaterfallStepContext<NewPasswordOptions>): Promise<DialogTurnResult> {
     const card = this.card([]);
-    return step.prompt(PromptId.NewPassword, { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitNewPassword], email: step.options.email } });
+    const options: CardPromptOptions & { validations: { email: string } } = { prompt: card, retryPrompt: card, inPlace: true, validations: { verbs: [Verb.SubmitNewPassword], email: step.options.email } };
+    return step.prompt(PromptId.NewPassword, options);
   }
 
   private async doneStep(step: WaterfallStepContext<NewPasswordOptions>): Promise<DialogTurnResult> {
@@ -58,7 +59,8 @@ export class NewPasswordDialog extends HelpdeskDialog {
       options.retryPrompt = prompt.context.activity.text ? { ...this.card([]), text: DONT_TYPE_PASSWORDS } : this.card([]);
       return false;
     }
-    await replaceSubmittedCard(prompt.context, [submittedCard({ title: "New password submitted", note: "For your security, the boxes have been cleared." })]);
+    // A refused password replaces the pressed card in place with the card again, its boxes empty (see `inPlace`);
+    // an accepted one replaces it with a note, so the password never stays on screen either way.
     const reading = readNewPassword(submission);
     (prompt.recognized as { value: unknown }).value = undefined;
     if (!reading.ok) return this.refuse(options, [reading.problem]);
@@ -71,6 +73,7 @@ export class NewPasswordDialog extends HelpdeskDialog {
       return this.refuse(options, verdict.problems, verdict.rules);
     }
     const updated = await this.services.directory.setPassword(account.email, await this.services.hasher.hash(reading.password), this.services.clock());
+    await replaceSubmittedCard(prompt.context, [submittedCard({ title: "New password set", note: "For your security, the boxes have been cleared." })]);
     const result: NewPasswordResult = { expiresAt: updated.passwordExpiresAt };
     (prompt.recognized as { value: unknown }).value = result;
     return true;

@@ -1,14 +1,14 @@
 import { MessageFactory } from "botbuilder";
 import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
-import type { DialogTurnResult, PromptOptions, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
+import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
-import type { CardSubmission } from "./prompts/card-submit-prompt";
+import type { CardPromptOptions, CardSubmission } from "./prompts/card-submit-prompt";
 import { CODE_VERBS, codeCard, readCode } from "./prompts/code-entry";
 import { normaliseUkMobile, phoneMatches } from "../src/verification/phone";
 import { HelpdeskDialog } from "./base-dialog";
 import { isOneOf } from "../src/intents";
 import { DialogId, PromptId, WaterfallId } from "./ids";
-import { audit, recordFailedProof, sayBlocked } from "./reset-services";
+import { audit, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** Options for {@link PhoneCodeDialog}. */
@@ -28,7 +28,13 @@ export const EXPIRED_CODE = "That code has expired: codes last 5 minutes. Type *
 
 const TRY_AGAIN: ReadonlySet<string> = new Set(["try again", "resend", "send again", "send it again", "new code", "another code"]);
 type Outcome = "verified" | "blocked";
-type CodePromptOptions = PromptOptions & { matched: boolean; hint: string; subject: string; validations: PhoneCodeOptions & { verbs: readonly string[] } };
+type CodePromptOptions = CardPromptOptions & { matched: boolean; hint: string; subject: string; validations: PhoneCodeOptions & { verbs: readonly string[] } };
+
+/** The card's message after a wrong or expired code: where the code went, without claiming a new one was sent. */
+export function codeAskMessage(channel: "sms" | "voice", hint: string): string {
+  const where = channel === "sms" ? `the text I sent to ${hint}` : `the call to ${hint}`;
+  return `Type the 6-digit code from ${where}, or type **try again** for a new one.`;
+}
 
 /** The wording after a number is typed: identical whether or not it matched, so it reveals nothing. */
 export function codeSentMessage(channel: "sms" | "voice", hint: string, again = false): string {
@@ -78,6 +84,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
       matched: Boolean((step.values as { matched?: boolean }).matched),
       hint: String(step.result),
       subject: this.subject(step),
+      inPlace: true,
       validations: { ...step.options, verbs: CODE_VERBS },
     };
     return step.prompt(PromptId.PhoneCode, options);
@@ -154,6 +161,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     if (result === "ok") return outcome("verified");
     await audit(prompt.context, this.services, { type: "reset.code", outcome: "failed", email, detail: result === "expired" ? "expired" : "wrong-code" });
     if (!(await recordFailedProof(this.services, email))) return outcome("blocked");
-    return retry(result === "expired" ? EXPIRED_CODE : WRONG_CODE);
+    const left = await triesLeftText(this.services, email);
+    return retry(`${result === "expired" ? EXPIRED_CODE : WRONG_CODE} ${left}`.trim(), codeAskMessage(channel, options.hint));
   }
 }

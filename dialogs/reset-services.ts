@@ -109,3 +109,14 @@ export async function replaceSubmittedCard(context: TurnContext, card: Parameter
     // The channel may not support updates (or the card is gone); the secret was never echoed anyway.
   }
 }
+
+/**
+ * How many more failed proofs the account has before the 24-hour block, in words for the person ("You can try 3
+ * more times…"). The count is per address, so an unknown address reads the same as a real one.
+ */
+export async function triesLeftText(services: ResetServices, email: string): Promise<string> {
+  const { remaining } = await services.throttles.check("identityFailed", email);
+  if (remaining === undefined) return "";
+  if (remaining <= 1) return "You can try once more before this account is blocked from resetting for 24 hours.";
+  return `You can try ${remaining} more times before this account is blocked from resetting for 24 hours.`;
+}

@@ -1,6 +1,6 @@
 import { Prompt } from "botbuilder-dialogs";
 import type { PromptOptions, PromptRecognizerResult, PromptValidator } from "botbuilder-dialogs";
-import type { TurnContext } from "botbuilder";
+import type { Activity, TurnContext } from "botbuilder";
 
 /** What a person submitted from a card: the button's verb plus the card's inputs, as Teams sends them. */
 export type CardSubmission = Readonly<Record<string, unknown>> & { verb: string };
@@ -8,6 +8,12 @@ export type CardSubmission = Readonly<Record<string, unknown>> & { verb: string 
 /** Options for a card prompt: the card to show, and the verbs that answer it. */
 export interface CardPromptOptions extends PromptOptions {
   validations: { verbs: readonly string[] };
+  /**
+   * When a press on the card is not accepted, show the retry card in place of the pressed one (its boxes emptied),
+   * so the chat keeps one live card that reads as one story; a message in the retry prompt is still sent. Falls back
+   * to posting the retry card when the channel cannot update a message or the answer was typed.
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -21,7 +27,9 @@ export class CardSubmitPrompt extends Prompt<CardSubmission> {
 
   protected override async onPrompt(context: TurnContext, _state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
     const prompt = isRetry && options.retryPrompt ? options.retryPrompt : options.prompt;
-    if (prompt) await context.sendActivity(prompt);
+    if (!prompt) return;
+    if (isRetry && (options as CardPromptOptions).inPlace && typeof prompt !== "string" && (await replacePressedCard(context, prompt))) return;
+    await context.sendActivity(prompt);
   }
 
   protected override onRecognize(context: TurnContext, _state: object, options: PromptOptions): Promise<PromptRecognizerResult<CardSubmission>> {
@@ -41,4 +49,21 @@ export class CardSubmitPrompt extends Prompt<CardSubmission> {
 export function cardText(submission: CardSubmission, field: string, maxLength = 1024): string | undefined {
   const value = submission[field];
   return typeof value === "string" && value.length <= maxLength ? value : undefined;
+}
+
+/**
+ * Replaces the card a person pressed a button on with `prompt`'s card, then sends the prompt's text (if any) as a
+ * message. False, having changed nothing, when the turn is not a press on a card or the channel refuses the update.
+ */
+export async function replacePressedCard(context: TurnContext, prompt: Partial<Activity>): Promise<boolean> {
+  const id = context.activity.replyToId;
+  const value: unknown = context.activity.value;
+  if (!id || typeof value !== "object" || value === null || !prompt.attachments?.length) return false;
+  try {
+    await context.updateActivity({ id, type: "message", attachments: prompt.attachments });
+  } catch {
+    return false;
+  }
+  if (prompt.text) await context.sendActivity(prompt.text);
+  return true;
 }

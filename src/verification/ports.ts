@@ -23,6 +23,8 @@ export interface ThrottleDecision {
   allowed: boolean;
   /** When blocked: when it ends. */
   retryAt?: Date;
+  /** From check(), when allowed: how many more events the window allows before the key is blocked. */
+  remaining?: number;
 }
 
 /** Named limits shared by every instance and kept across restarts. */

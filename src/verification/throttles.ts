@@ -70,9 +70,9 @@ export class StoreThrottles implements Throttles {
     await this.limiterSet.ready;
     const limiter = this.limiterSet.limiters[name];
     const state = await this.limiterSet.run(async () => limiter.get(this.storedKey(name, key)));
-    if (state === null || state.msBeforeNext <= 0 || state.consumedPoints < this.limits[name].points) {
-      return { allowed: true };
-    }
+    const { points } = this.limits[name];
+    if (state === null || state.msBeforeNext <= 0) return { allowed: true, remaining: points };
+    if (state.consumedPoints < points) return { allowed: true, remaining: points - state.consumedPoints };
     return { allowed: false, retryAt: this.after(state.msBeforeNext) };
   }
 

@@ -45,9 +45,15 @@ describe("reset journey, branch by branch (DialogTestClient on the real services
   it("text: a wrong code, an expired code, try again, then the new code", async () => {
     await toCode();
     const first = latestCode(h.outbox, JANE_MOBILE);
-    assert.match(await h.say(first === "000000" ? "111111" : "000000"), new RegExp(escape(WRONG_CODE)));
+    const wrong = await h.say(first === "000000" ? "111111" : "000000");
+    assert.match(wrong, new RegExp(escape(WRONG_CODE)));
+    assert.match(wrong, /You can try 4 more times before this account is blocked from resetting for 24 hours/);
+    assert.match(wrong, /Type the 6-digit code from the text I sent to \*{5}18/);
+    assert.doesNotMatch(wrong, /on its way|up to 20 seconds/, "a wrong code does not read as if a new one were sent");
     h.now += 5 * 60_000 + 1;
-    assert.match(await h.say(first), new RegExp(escape(EXPIRED_CODE)));
+    const expired = await h.say(first);
+    assert.match(expired, new RegExp(escape(EXPIRED_CODE)));
+    assert.match(expired, /You can try 3 more times/);
     assert.match(await h.say("try again"), /Done: If that's the number registered/);
     const second = latestCode(h.outbox, JANE_MOBILE);
     assert.match(await h.say(second), /Choose a new password/);
@@ -166,10 +172,17 @@ describe("reset journey, branch by branch (DialogTestClient on the real services
   it("asks for the captcha when it is on, with a new image on request or after a wrong answer", async () => {
     const withCaptcha = await new ResetHarness().start({ CAPTCHA: "on" });
     try {
+      /** The picture id the newest captcha card's buttons carry. */
+      const pictureOf = (replies: Array<{ attachments?: Array<{ content?: unknown }> }>): string =>
+        /"challengeId":"([^"]+)"/.exec(JSON.stringify(replies.at(-1)?.attachments ?? []))?.[1] ?? "";
       await withCaptcha.say("hi");
-      assert.match(await withCaptcha.say(JANE), /type the characters you see/i);
-      assert.match(await withCaptcha.say({ verb: Verb.SubmitCaptcha, captchaAnswer: "wrong" }), /didn't match the picture/);
-      assert.match(await withCaptcha.say({ verb: Verb.RefreshCaptcha }), /type the characters you see/i);
+      const first = await withCaptcha.send(JANE);
+      assert.match(JSON.stringify(first), /type the characters you see/i);
+      const wrong = await withCaptcha.send({ verb: Verb.SubmitCaptcha, captchaAnswer: "wrong", challengeId: pictureOf(first) });
+      assert.match(JSON.stringify(wrong), /didn't match the picture/);
+      assert.notEqual(pictureOf(wrong), pictureOf(first), "a new picture");
+      assert.match(await withCaptcha.say({ verb: Verb.SubmitCaptcha, captchaAnswer: "wrong", challengeId: pictureOf(first) }), /replaced by a newer one/, "the old picture's card is recognised");
+      assert.match(await withCaptcha.say({ verb: Verb.RefreshCaptcha, challengeId: pictureOf(wrong) }), /type the characters you see/i);
       assert.match(await withCaptcha.say("abcde"), /into the box on the card/);
     } finally {
       await withCaptcha.stop();
