@@ -186,8 +186,12 @@ export interface HandoffRequestCardData {
   why: string;
   /** The step that failed; empty for none. */
   step: string;
-  /** The redacted transcript, oldest first. */
-  transcript: Array<{ from: string; text: string }>;
+  /** The latest lines of the redacted transcript, oldest first: always shown. */
+  latest: Array<{ from: string; text: string }>;
+  /** The lines before {@link HandoffRequestCardData.latest}, oldest first: shown by "Show the whole chat". */
+  earlier: Array<{ from: string; text: string }>;
+  /** What to do next, and how to be heard in the thread (the @mention); empty once closed. */
+  replyHint: string;
   /** When the request was made, e.g. "2:35pm". */
   since: string;
   /** The request's state in words: "Waiting", "Taken by Alex Jones", "Closed: …". */
@@ -198,6 +202,12 @@ export interface HandoffRequestCardData {
   identity: string;
   /** Whether the identity check passed (enables the actions that need it). */
   verified: boolean;
+}
+
+/** Data for the question asked inside the first-login synchronisation window (Yes / No buttons). */
+export interface HandoffSomethingElseCardData {
+  /** "Is it about something other than sending email?" */
+  question: string;
 }
 
 /** Data for the person's waiting card. */

@@ -28,6 +28,7 @@ import type {
   HandoffChallengeCardData,
   HandoffOutcomeCardData,
   HandoffOfferCardData,
+  HandoffSomethingElseCardData,
   PrivateChatCardData,
 } from "./card-data";
 
@@ -56,7 +57,9 @@ import handoffWaiting from "./handoff-waiting.json";
 import handoffChallenge from "./handoff-challenge.json";
 import handoffOutcome from "./handoff-outcome.json";
 import handoffOffer from "./handoff-offer.json";
+import handoffSomethingElse from "./handoff-something-else.json";
 import privateChat from "./private-chat.json";
+import restartReset from "./restart-reset.json";
 
 /**
  * Every card template, imported (not read from disk) so the compiler copies them into the build and a
@@ -87,7 +90,9 @@ export const templates = {
   handoffChallenge,
   handoffOutcome,
   handoffOffer,
+  handoffSomethingElse,
   privateChat,
+  restartReset,
 } as const;
 
 /** The name of a card template. */
@@ -106,6 +111,7 @@ const verbs = {
   resendCode: Verb.ResendCode,
   submitNewPassword: Verb.SubmitNewPassword,
   cancelJourney: Verb.CancelJourney,
+  continueJourney: Verb.ContinueJourney,
   startPasswordChange: Verb.StartPasswordChange,
   submitSignIn: Verb.SubmitSignIn,
   submitPasswordChange: Verb.SubmitPasswordChange,
@@ -115,6 +121,8 @@ const verbs = {
   chooseMfaMethod: Verb.ChooseMfaMethod,
   answerChallenge: Verb.AnswerChallenge,
   leaveHandoff: Verb.LeaveHandoff,
+  handoffSomethingElse: Verb.HandoffSomethingElse,
+  handoffAboutEmail: Verb.HandoffAboutEmail,
   takeHandoff: Verb.TakeHandoff,
   endHandoff: Verb.EndHandoff,
   challengeSecret: Verb.ChallengeSecret,
@@ -189,8 +197,12 @@ export const handoffWaitingCard = (data: HandoffWaitingCardData): Attachment => 
 export const handoffChallengeCard = (data: HandoffChallengeCardData): Attachment => renderCard("handoffChallenge", data);
 /** The agent's outcome form. */
 export const handoffOutcomeCard = (data: HandoffOutcomeCardData): Attachment => renderCard("handoffOutcome", data);
+/** Inside the synchronisation window: is it about something other than sending email? Yes and No buttons. */
+export const handoffSomethingElseCard = (data: HandoffSomethingElseCardData): Attachment => renderCard("handoffSomethingElse", data);
 
 
+/** Asked when "Reset my password" is pressed part-way through a reset: carry on, or start again. */
+export const restartResetCard: () => Attachment = renderOnce("restartReset", {});
 /** Secrets are for a personal chat: says so in a group chat or channel, with a button that opens the personal chat. */
 export const privateChatCard = (data: PrivateChatCardData): Attachment => renderCard("privateChat", data);
 /** "Talk to the helpdesk": a button that starts a handoff (carrying why), and optionally the helpdesk's details. */

@@ -25,6 +25,8 @@ export const Verb = {
   SubmitNewPassword: "password.submit",
   /** Stop the journey in progress. */
   CancelJourney: "journey.cancel",
+  /** Carry on with the journey in progress (after being asked whether to start it again). */
+  ContinueJourney: "journey.continue",
   /** Start a password change from a password-expiry reminder. */
   StartPasswordChange: "password.change.start",
   /** Sign in to first-login help: address and current (or temporary) password. */
@@ -43,6 +45,10 @@ export const Verb = {
   AnswerChallenge: "handoff.answer",
   /** Person: leave the helpdesk chat or the queue. */
   LeaveHandoff: "handoff.leave",
+  /** Person, asking for the helpdesk while their new account synchronises: it's about something other than sending email. */
+  HandoffSomethingElse: "handoff.somethingElse",
+  /** Person, asking for the helpdesk while their new account synchronises: it's about sending email (so it waits). */
+  HandoffAboutEmail: "handoff.aboutEmail",
   /** Agent (agents' channel only): take a waiting request. */
   TakeHandoff: "handoff.take",
   /** Agent: end the conversation and return the person to the bot. */
@@ -88,6 +94,7 @@ export const DIALOG_VERBS: ReadonlySet<string> = new Set<string>([
   Verb.ResendCode,
   Verb.SubmitNewPassword,
   Verb.CancelJourney,
+  Verb.ContinueJourney,
   Verb.SubmitSignIn,
   Verb.SubmitPasswordChange,
   Verb.AcceptAup,
@@ -96,6 +103,8 @@ export const DIALOG_VERBS: ReadonlySet<string> = new Set<string>([
   Verb.ChooseMfaMethod,
   Verb.AnswerChallenge,
   Verb.LeaveHandoff,
+  Verb.HandoffSomethingElse,
+  Verb.HandoffAboutEmail,
 ]);
 
 /** Verbs only helpdesk agents use, and only in the agents' channel; the sender's membership is checked on each press. */

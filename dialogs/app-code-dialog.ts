@@ -25,7 +25,7 @@ const STAND_IN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /** Steps 11–13 of the guide: a code from the authenticator app. Ends with `true` when verified. */
 export class AppCodeDialog extends HelpdeskDialog {
-  protected readonly helpText = "Type the 6-digit code from your authenticator app. If it has just changed, use the new one.";
+  protected readonly helpText = "To check it's you, type the 6-digit code your authenticator app shows for your **@nhs.net** account. If it has just changed, use the new one.";
 
   constructor(private readonly services: ResetServices) {
     super(DialogId.AppCode);

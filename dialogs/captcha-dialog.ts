@@ -20,7 +20,7 @@ export const CAPTCHA_USE_CARD = "Please type the characters into the box on the 
 
 /** The captcha: proves a person is at the keyboard before any account is looked at. Ends with `true` when passed. */
 export class CaptchaDialog extends HelpdeskDialog {
-  protected readonly helpText = "Type the characters in the picture into the box, then press Next. Press New image if you can't read them.";
+  protected readonly helpText = "I'm checking that a person, not a program, is asking: type the characters in the picture into the box, then press **Next**. Press **New image** if you can't read them.";
 
   constructor(private readonly services: ResetServices) {
     super(DialogId.Captcha);

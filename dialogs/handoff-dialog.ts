@@ -1,10 +1,10 @@
 import { ActivityTypes } from "botbuilder";
 import type { Activity, TurnContext } from "botbuilder";
-import { ActivityPrompt, ConfirmPrompt, Dialog, DialogReason, WaterfallDialog } from "botbuilder-dialogs";
-import type { DialogContext, DialogInstance, DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
-import { handoffWaitingCard, helpdeskContactCard, mainHelpCard, submittedCard } from "../cards/render";
+import { ActivityPrompt, Dialog, DialogReason, Prompt, WaterfallDialog } from "botbuilder-dialogs";
+import type { DialogContext, DialogInstance, DialogTurnResult, PromptOptions, PromptRecognizerResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
+import { handoffSomethingElseCard, handoffWaitingCard, helpdeskContactCard, mainHelpCard, submittedCard } from "../cards/render";
 import { Verb } from "../cards/verbs";
-import type { HandoffDesk, HandoffParty, HandoffRecord, HandoffTrigger, TranscriptLine } from "../src/handoff/ports";
+import type { HandoffDesk, HandoffParty, HandoffRecord, HandoffTrigger, SyncAnswer, TranscriptLine } from "../src/handoff/ports";
 import { NUMBER_REMOVED, REMOVED, redact } from "../src/handoff/redact";
 import { isOneOf, matchIntent } from "../src/intents";
 import { HelpdeskDialog } from "./base-dialog";
@@ -13,7 +13,7 @@ import { DialogId, PromptId, WaterfallId } from "./ids";
 import { cardText } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { replaceSubmittedCard } from "./reset-services";
-import { syncWaitMessage, SOMETHING_ELSE, YES_OR_NO, WAIT_FOR_SYNC, NO_AGENTS, ALREADY_CHATTING, CHAT_ENDED, LEFT_QUEUE, LEFT_CHAT, CLOSED_FOR_OTHER, SECRET_NOT_RELAYED, ANSWER_SENT, NO_CHECK_WAITING, EMPTY_ANSWER, TEXT_ONLY, ANSWER_IN_THE_BOX, alreadyWaiting, stillWaiting, aboutMinutes } from "./handoff-wording";
+import { syncWaitMessage, SOMETHING_ELSE, YES_OR_NO, WAIT_FOR_SYNC, ANSWERED_SOMETHING_ELSE, ANSWERED_ABOUT_EMAIL, NO_AGENTS, ALREADY_CHATTING, CHAT_ENDED, LEFT_QUEUE, LEFT_CHAT, CLOSED_FOR_OTHER, SECRET_NOT_RELAYED, ANSWER_SENT, NO_CHECK_WAITING, EMPTY_ANSWER, TEXT_ONLY, ANSWER_IN_THE_BOX, alreadyWaiting, stillWaiting, aboutMinutes } from "./handoff-wording";
 import { emitHandoffInitiation } from "./handoff-initiation";
 
 export * from "./handoff-wording";
@@ -53,12 +53,17 @@ export interface HandoffOptions {
 }
 
 const LEAVE: ReadonlySet<string> = new Set(["end", "leave", "end chat", "end the chat", "end this chat", "leave queue", "leave the queue", "leave chat", "leave the chat"]);
+/** Typed answers to {@link SOMETHING_ELSE}, for people who type rather than press a button. */
+const YES: ReadonlySet<string> = new Set(["yes", "y", "yeah", "yep", "yes please", "yes it is", "it is", "something else", "yes, something else"]);
+const NO: ReadonlySet<string> = new Set(["no", "n", "nope", "no it isn't", "no it's not", "it's about email", "email", "sending email", "no, it's about email"]);
 
 interface HandoffValues {
   /** The person already had an open request: no new one, straight to relaying. */
   resumed?: boolean;
   /** Asked inside the first-login synchronisation window (and it is about something else). */
   newUser?: boolean;
+  /** Minutes left of the synchronisation window when the question was asked (how long to remember the answer). */
+  minutesLeft?: number;
 }
 
 /**
@@ -72,7 +77,7 @@ export class HandoffDialog extends HelpdeskDialog {
 
   constructor(private readonly deps: HandoffDependencies) {
     super(DialogId.Handoff);
-    this.addDialog(new ConfirmPrompt(PromptId.HandoffSomethingElse));
+    this.addDialog(new SomethingElsePrompt(PromptId.HandoffSomethingElse));
     this.addDialog(new ActivityPrompt(PromptId.HandoffMessage, (prompt) => this.relay(prompt)));
     this.addDialog(
       new WaterfallDialog(WaterfallId.Handoff, [this.startStep.bind(this), this.openStep.bind(this), this.listenStep.bind(this), this.doneStep.bind(this)]),
@@ -117,14 +122,22 @@ export class HandoffDialog extends HelpdeskDialog {
     }
     const waiting = await this.deps.syncWindow?.(step.context);
     if (!waiting) return step.next(true);
+    const values = step.values as HandoffValues;
+    values.newUser = true;
+    // Asked once per window: whatever the person answered, asking again in the same window goes straight on (after
+    // "it's about email", asking again means they want a person anyway).
+    if (await this.deps.desk?.syncAnswer(personOf(step.context).id)) return step.next(true);
     await step.context.sendActivity(syncWaitMessage(waiting.minutesLeft, waiting.readyAt));
-    (step.values as HandoffValues).newUser = true;
     if (!this.deps.desk) return this.contact(step, "If it's about something else, you can reach the helpdesk here:");
-    return step.prompt(PromptId.HandoffSomethingElse, { prompt: SOMETHING_ELSE, retryPrompt: YES_OR_NO });
+    values.minutesLeft = waiting.minutesLeft;
+    const card = (text?: string): Partial<Activity> => ({ text, attachments: [handoffSomethingElseCard({ question: SOMETHING_ELSE })] });
+    return step.prompt(PromptId.HandoffSomethingElse, { prompt: card(), retryPrompt: card(YES_OR_NO) } satisfies PromptOptions);
   }
 
   private async openStep(step: WaterfallStepContext<HandoffOptions>): Promise<DialogTurnResult> {
-    if ((step.values as HandoffValues).resumed) return step.next();
+    const values = step.values as HandoffValues;
+    if (values.resumed) return step.next();
+    if (values.minutesLeft !== undefined) await this.rememberAnswer(step.context, step.result === false ? "email" : "something-else", values.minutesLeft);
     if (step.result === false) {
       await step.context.sendActivity(WAIT_FOR_SYNC);
       return step.endDialog();
@@ -148,6 +161,20 @@ export class HandoffDialog extends HelpdeskDialog {
     await emitHandoffInitiation(context, opened.record);
     await context.sendActivity({ attachments: [handoffWaitingCard({ position: opened.position, estimate: aboutMinutes(opened.estimateMinutes) })] });
     return step.next();
+  }
+
+  /**
+   * Keeps the answer to the synchronisation-window question for the rest of the window, so that a later request in
+   * the same window is not asked again. It is kept in the state store beside the handoff records (through the desk),
+   * keyed by the person and expiring with the window, rather than in this dialog's state, which ends with the dialog;
+   * the store also survives restarts and is shared by every bot instance. A pressed card becomes a plain record of
+   * the answer, so its buttons are not pressed twice.
+   */
+  private async rememberAnswer(context: TurnContext, answer: SyncAnswer, minutesLeft: number): Promise<void> {
+    await this.deps.desk?.rememberSyncAnswer(personOf(context).id, answer, minutesLeft);
+    if (submissionOf(context.activity)) {
+      await replaceSubmittedCard(context, [submittedCard({ title: SOMETHING_ELSE, note: answer === "email" ? ANSWERED_ABOUT_EMAIL : ANSWERED_SOMETHING_ELSE })]);
+    }
   }
 
   private async listenStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -218,6 +245,28 @@ export class HandoffDialog extends HelpdeskDialog {
   private async contact(step: WaterfallStepContext, reason: string): Promise<DialogTurnResult> {
     await step.context.sendActivity({ attachments: [helpdeskContactCard({ reason, ...this.deps.contact })] });
     return step.endDialog();
+  }
+}
+
+/**
+ * Asks {@link SOMETHING_ELSE} with an Adaptive Card's Yes and No buttons (Action.Submit, which every Teams client and
+ * the Agents Playground support, unlike the suggested actions of a ConfirmPrompt); a typed yes or no works too.
+ */
+class SomethingElsePrompt extends Prompt<boolean> {
+  constructor(dialogId: string) {
+    super(dialogId);
+  }
+
+  protected override async onPrompt(context: TurnContext, _state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
+    const prompt = isRetry && options.retryPrompt ? options.retryPrompt : options.prompt;
+    if (prompt) await context.sendActivity(prompt);
+  }
+
+  protected override onRecognize(context: TurnContext): Promise<PromptRecognizerResult<boolean>> {
+    const verb = submissionOf(context.activity)?.verb;
+    const text = verb ? undefined : context.activity.text;
+    const answer = verb === Verb.HandoffSomethingElse || isOneOf(text, YES) ? true : verb === Verb.HandoffAboutEmail || isOneOf(text, NO) ? false : undefined;
+    return Promise.resolve(answer === undefined ? { succeeded: false } : { succeeded: true, value: answer });
   }
 }
 

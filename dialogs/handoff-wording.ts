@@ -11,8 +11,12 @@ export function syncWaitMessage(minutesLeft: number, readyAt: string): string {
 
 /** Asked inside the synchronisation window, after explaining it. */
 export const SOMETHING_ELSE = "Is it about something other than sending email?";
-/** Said when the answer to {@link SOMETHING_ELSE} is not yes or no. */
-export const YES_OR_NO = "Please answer **yes** if it's about something else, or **no** if it's about sending email.";
+/** Said when the answer to {@link SOMETHING_ELSE} is not yes or no (the card is shown again). */
+export const YES_OR_NO = "Please press **Yes, something else** or **No, it's about email** on the card (or type yes or no).";
+/** What the question's card says once answered "yes". */
+export const ANSWERED_SOMETHING_ELSE = "You said it's about something else, so I'm passing you to the helpdesk.";
+/** What the question's card says once answered "no". */
+export const ANSWERED_ABOUT_EMAIL = "You said it's about sending email, so it can wait until your account has synchronised.";
 /** Said when it was about sending email after all. */
 export const WAIT_FOR_SYNC = "OK. Please wait until then: I'll message you when email should be working. Type **help** if you need anything else.";
 /** Above the contact card when the desk has nobody to pass the request to. */

@@ -28,7 +28,7 @@ export interface NewPasswordResult {
 
 /** Steps 9 and 14 of the guide: choose a new password, typed twice into masked inputs, checked against the policy. */
 export class NewPasswordDialog extends HelpdeskDialog {
-  protected readonly helpText = "Type a new password into both boxes on the card and press Finish. The card lists the rules it must meet.";
+  protected readonly helpText = "You've proved it's you: now choose your new password. Type it into both boxes on the card (twice, so a typing mistake can't lock you out) and press **Finish**. The card lists the rules it must meet.";
 
   constructor(private readonly services: ResetServices) {
     super(DialogId.NewPassword);

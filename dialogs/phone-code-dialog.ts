@@ -48,7 +48,7 @@ export function codeSentMessage(channel: "sms" | "voice", hint: string, again = 
  * digits), get a code on it, type the code; "try again" sends a new one. Ends with `true` when verified.
  */
 export class PhoneCodeDialog extends HelpdeskDialog {
-  protected readonly helpText = "Type your complete mobile number, then the code I send to it. Type **try again** for a new code.";
+  protected readonly helpText = "To check it's you, I need your complete mobile number (the one registered to your account), then the 6-digit code I send to it. Type **try again** if the code doesn't arrive.";
 
   constructor(private readonly services: ResetServices) {
     super(DialogId.PhoneCode);
@@ -161,7 +161,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     if (result === "ok") return outcome("verified");
     await audit(prompt.context, this.services, { type: "reset.code", outcome: "failed", email, detail: result === "expired" ? "expired" : "wrong-code" });
     if (!(await recordFailedProof(this.services, email))) return outcome("blocked");
-    const left = await triesLeftText(this.services, email);
+    const left = await triesLeftText(this.services, email, options.matched ? 0 : 1);
     return retry(`${result === "expired" ? EXPIRED_CODE : WRONG_CODE} ${left}`.trim(), codeAskMessage(channel, options.hint));
   }
 }

@@ -46,7 +46,7 @@ interface ResetValues {
  * words and never succeeds. The session ends after `sessionMinutes` without activity.
  */
 export class ResetPasswordDialog extends HelpdeskDialog {
-  protected readonly helpText = "We're resetting your NHSmail password, one step at a time. Answer the question above, or type **cancel** to stop.";
+  protected readonly helpText = "I'm asking for your **@nhs.net** email address so I can find the account to reset. Type the whole address, like jane.smith@nhs.net.";
 
   constructor(private readonly services: ResetServices) {
     super(DialogId.ResetPassword);

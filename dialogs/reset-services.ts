@@ -112,11 +112,14 @@ export async function replaceSubmittedCard(context: TurnContext, card: Parameter
 
 /**
  * How many more failed proofs the account has before the 24-hour block, in words for the person ("You can try 3
- * more times…"). The count is per address, so an unknown address reads the same as a real one.
+ * more times…"). The count is per address, so an unknown address reads the same as a real one. `hidden` failures
+ * (a typed mobile number that did not match, which is never shown) are left out of the figure, so the figure cannot
+ * tell whether the number matched, or whether the address exists.
  */
-export async function triesLeftText(services: ResetServices, email: string): Promise<string> {
-  const { remaining } = await services.throttles.check("identityFailed", email);
-  if (remaining === undefined) return "";
+export async function triesLeftText(services: ResetServices, email: string, hidden = 0): Promise<string> {
+  const checked = (await services.throttles.check("identityFailed", email)).remaining;
+  if (checked === undefined) return "";
+  const remaining = checked + hidden;
   if (remaining <= 1) return "You can try once more before this account is blocked from resetting for 24 hours.";
   return `You can try ${remaining} more times before this account is blocked from resetting for 24 hours.`;
 }

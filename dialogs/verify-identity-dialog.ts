@@ -64,7 +64,7 @@ export function methodFrom(submission: CardSubmission | undefined, text: string 
  * when the person proved who they are.
  */
 export class VerifyIdentityDialog extends HelpdeskDialog {
-  protected readonly helpText = "Choose how I should check it's you: a text or a call to your registered mobile, or a code from your authenticator app.";
+  protected readonly helpText = "Before I change a password I must check it's you. Choose a way: a text or a call to the mobile registered to your account, or a code from your authenticator app. If you can't use any of them, press **Talk to the helpdesk**.";
 
   constructor() {
     super(DialogId.VerifyIdentity);

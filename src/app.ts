@@ -6,7 +6,7 @@ import type { Storage, TurnContext } from "botbuilder";
 import { DialogSet } from "botbuilder-dialogs";
 import { Verb, GLOBAL_VERBS, AGENT_VERBS } from "../cards/verbs";
 import type { GlobalVerb } from "../cards/verbs";
-import { mainHelpCard, privateChatCard, welcomeCard } from "../cards/render";
+import { mainHelpCard, privateChatCard, restartResetCard, welcomeCard } from "../cards/render";
 import { DialogId, SECRET_PROMPTS } from "../dialogs/ids";
 import { ResetPasswordDialog } from "../dialogs/reset-password-dialog";
 import { HandoffDialog } from "../dialogs/handoff-dialog";
@@ -25,7 +25,7 @@ import type { ProactiveHooks } from "./proactive";
 import { activeJourneyOf, activePromptOf, bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
 import type { HandoffTrigger, TranscriptLine } from "./handoff/ports";
-import { appendTranscript } from "./handoff/transcript";
+import { appendTranscript, pressedLine } from "./handoff/transcript";
 
 /** What the router needs; it holds no business rules of its own. */
 export interface AppDependencies {
@@ -223,9 +223,15 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     },
   );
 
-  // A start button replaces whatever journey was in progress.
+  // A start button replaces whatever journey was in progress; pressing "Reset my password" part-way through a reset
+  // first asks whether to start again (the card's "Start again" says so in its data).
   for (const [verb, handler] of Object.entries(verbHandlers)) {
     app.adaptiveCards.actionSubmit(verb, async (context) => {
+      const restart = (context.activity.value as { restart?: unknown } | undefined)?.restart === true;
+      if (verb === Verb.StartReset && !restart && activeJourneyOf(turnStateOf(context)) === DialogId.ResetPassword) {
+        await context.sendActivity({ attachments: [restartResetCard()] });
+        return;
+      }
       await (await dialogs.createContext(context)).cancelAllDialogs();
       await handler(context);
     });
@@ -310,7 +316,7 @@ function startTranscript(context: TurnContext, secretBoxOpen: boolean): void {
   const lines: TranscriptLine[] = [];
   const verb = verbOf(context);
   const text = (context.activity.text ?? "").trim();
-  const said = verb ? `(pressed a button: ${verb})` : text && secretBoxOpen ? WITHHELD : text.length > MAX_TEXT_CHARS ? TOO_LONG_LINE : text;
+  const said = verb ? pressedLine(verb, context.activity.value) : text && secretBoxOpen ? WITHHELD : text.length > MAX_TEXT_CHARS ? TOO_LONG_LINE : text;
   if (said) lines.push({ from: "user", text: said, at: new Date().toISOString() });
   context.turnState.set(TURN_LINES, lines);
   context.onSendActivities(async (_ctx, activities, next) => {

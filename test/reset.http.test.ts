@@ -5,6 +5,7 @@ import { codeFor, drainedOutbox } from "./support/outbox";
 import { Verb } from "../cards/verbs";
 import { currentTotp } from "../src/verification";
 import { PasswordHasher } from "../src/policy";
+import { CARRY_ON } from "../dialogs/base-dialog";
 
 const hasher = new PasswordHasher();
 const NEW_PASSWORD = "Violet-Compass-Thunder-8";
@@ -56,5 +57,35 @@ describe("self-service password reset over HTTP (expectReplies)", function () {
     assert.match(visibleText(await chat.submit({ verb: Verb.SubmitNewPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })), /has been changed/);
     const after = await bot.service.directory.findByEmail("olivia.brown@nhs.net");
     assert.equal(await hasher.verify(NEW_PASSWORD, after?.passwordHash ?? ""), true);
+  });
+});
+
+describe("help and restarting part-way through a reset, over HTTP", () => {
+  let bot: TestBot;
+  before(async () => (bot = await startTestBot()));
+  after(() => bot.service.close());
+
+  it("help names what the step asks and why, how to stop, and asks again below", async () => {
+    const chat = new Conversation(bot.endpoint);
+    await chat.say("reset my password");
+    await chat.say("jane.smith@nhs.net");
+    const replies = await chat.say("help");
+    assert.match(replies[0]?.text ?? "", /^Before I change a password I must check it's you\. .* To stop, type \*\*cancel\*\*: nothing will be changed\. I've asked again below\.$/);
+    assert.match(visibleText(replies.slice(1)), /Verify it's you/, "the method card comes again after the help");
+    await chat.submit({ verb: Verb.ChooseMethod, method: "sms" });
+    assert.match((await chat.say("help"))[0]?.text ?? "", /complete mobile number/, "the innermost step's help, not the journey's");
+  });
+
+  it('"Reset my password" part-way through asks first: carry on keeps the step, start again goes back', async () => {
+    const chat = new Conversation(bot.endpoint);
+    await chat.say("reset my password");
+    await chat.say("olivia.brown@nhs.net");
+    const asked = await chat.submit({ verb: Verb.StartReset });
+    assert.match(visibleText(asked), /Start your reset again\?/);
+    const carryOn = await chat.submit({ verb: Verb.ContinueJourney });
+    assert.equal(carryOn[0]?.text, CARRY_ON);
+    assert.match(visibleText(carryOn), /Verify it's you/, "the same step again");
+    const again = await chat.submit({ verb: Verb.StartReset, restart: true });
+    assert.match(visibleText(again), /What's your \*\*@nhs.net\*\* email address\?/);
   });
 });

@@ -35,23 +35,30 @@ export class AgentDesk {
     private readonly deps: HandoffDeskDependencies,
   ) {}
 
-  /** True for the activities this side handles: anything in the agents' channel, and any agent button. */
+  /**
+   * True for the activities this side handles: anything in the agents' channel, any agent button, and any message in
+   * another channel that does not @mention the bot. Teams delivers those only because of the app's permission to read
+   * the team's channel messages (resource-specific consent), which covers every channel of the team; nobody spoke to
+   * the bot in them, so they are taken here and dropped rather than answered by the router's group-chat reply.
+   */
   isFor(context: TurnContext): boolean {
-    return this.deps.channel.isChannelActivity(context.activity) || AGENT_VERBS.has(submitOf(context)?.verb ?? "");
+    return this.deps.channel.isChannelActivity(context.activity) || AGENT_VERBS.has(submitOf(context)?.verb ?? "") || isOverheard(context);
   }
 
-  /** Handles one activity from the agents' channel (or an agent button pressed anywhere). */
+  /** Handles one activity from the agents' channel (or an agent button pressed anywhere, or a message overheard). */
   async onActivity(context: TurnContext): Promise<void> {
     const inChannel = await this.deps.channel.capture(context);
     if (inChannel && isBotAdded(context)) {
       await context.sendActivity(say.CHANNEL_READY);
       return;
     }
+    if (inChannel && isEditOrDelete(context)) return this.onThreadEdit(context);
     if (context.activity.type !== (ActivityTypes.Message as string)) return;
     const submit = submitOf(context);
     if (submit && AGENT_VERBS.has(submit.verb)) return this.onButton(context, submit);
-    if (!this.deps.channel.isChannelActivity(context.activity)) {
-      if (submit === undefined) await context.sendActivity(say.NOT_HERE);
+    if (!inChannel) {
+      // Overheard in another channel of the team (see isFor): not for the bot, so no answer.
+      if (submit === undefined && !isOverheard(context)) await context.sendActivity(say.NOT_HERE);
       return;
     }
     if (submit === undefined) await this.onThreadMessage(context);
@@ -78,7 +85,7 @@ export class AgentDesk {
     }
     switch (submit.verb) {
       case Verb.EndHandoff:
-        return this.end(record, agent);
+        return this.end(context, record, agent);
       case Verb.ChallengeSecret:
         return this.challengeSecret(context, record, agent);
       case Verb.ChallengeSms:
@@ -105,39 +112,64 @@ export class AgentDesk {
     await this.desk.refresh(taken);
     await this.desk.note(taken, say.takenNote(agentName(taken), personName(taken)));
     const told = await this.desk.tellPerson(taken, { text: say.agentJoined(agent.name) });
-    if (told.status !== "sent") await context.sendActivity(say.notDelivered(personName(taken)));
+    if (told.status !== "sent") await context.sendActivity(say.notDelivered(personName(taken), told.status));
     await this.desk.audit({ type: Verb.TakeHandoff, outcome: "passed" }, taken, agent);
   }
 
-  /** A message in the channel: in a request's thread from the agent who took it, it goes to the person. */
+  /**
+   * A message in the channel: in a request's thread from the agent who took it, it goes to the person. Any other
+   * message in a request's thread is answered with why it was not passed on, mentioned or not, so an agent never
+   * talks to no one. Elsewhere in the channel (its top, threads that are not requests), where agents talk among
+   * themselves once the bot can read every message, the bot speaks up only when it is @mentioned.
+   */
   private async onThreadMessage(context: TurnContext): Promise<void> {
     const threadId = context.activity.conversation.id;
     // Teams includes the bot's @mention (required for the bot to see a channel message); it is not part of what was said.
     const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "").trim();
-    // Where the bot can read every message (resource-specific consent), agents talking among themselves get no
-    // answer: the bot speaks up only when it is @mentioned.
-    const answer = async (reply: string): Promise<void> => {
+    const answerIfMentioned = async (reply: string): Promise<void> => {
       if (mentionsBot(context)) await context.sendActivity(reply);
     };
-    if (channelOf(threadId) === threadId) return answer(say.CHANNEL_HELP);
+    if (channelOf(threadId) === threadId) return answerIfMentioned(say.CHANNEL_HELP);
     const record = await this.deps.handoffs.byThread(threadId);
-    if (!record) return answer(say.NOT_A_REQUEST_THREAD);
-    const refusal = ownerRefusal(record, senderOf(context), false);
-    if (refusal || !record.agent) return answer(refusal ?? say.TAKE_FIRST);
-    const agent = record.agent;
+    if (!record) return answerIfMentioned(say.NOT_A_REQUEST_THREAD);
+    const person = personName(record);
+    const agent = record.status === "active" && record.agent?.id === senderOf(context).id ? record.agent : undefined;
+    if (!agent) {
+      await context.sendActivity(notRelayed(record, person));
+      return;
+    }
     if (!text) {
       await context.sendActivity(say.TEXT_ONLY);
       return;
     }
-    if (END.test(text)) return this.end(record, agent);
+    if (END.test(text)) return this.end(context, record, agent);
     const relayed = await this.desk.tellPerson(record, { text: say.fromHelpdesk(agent.name, text) });
-    if (relayed.status !== "sent") await context.sendActivity(say.notDelivered(personName(record)));
+    if (relayed.status !== "sent") await context.sendActivity(say.notDelivered(person, relayed.status));
   }
 
-  private async end(record: HandoffRecord, agent: HandoffParty): Promise<void> {
+  /**
+   * An agent edited or deleted a reply in the thread of the conversation they are having: the person keeps what was
+   * passed on, so the agent is told. Anyone else's edits are of messages that were never passed on (and said so).
+   */
+  private async onThreadEdit(context: TurnContext): Promise<void> {
+    const threadId = context.activity.conversation.id;
+    if (channelOf(threadId) === threadId) return;
+    const record = await this.deps.handoffs.byThread(threadId);
+    if (record?.status !== "active" || record.agent?.id !== senderOf(context).id) return;
+    const person = personName(record);
+    const event = (context.activity.channelData as { eventType?: unknown } | undefined)?.eventType;
+    if (context.activity.type === (ActivityTypes.MessageDelete as string)) await context.sendActivity(say.deleteNotRelayed(person));
+    else if (event === undefined || event === "editMessage") await context.sendActivity(say.editNotRelayed(person));
+  }
+
+  private async end(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
     const closed = await this.deps.handoffs.close(record.id, "agent", this.deps.services.clock());
-    if (!closed) return;
-    await this.desk.tellPerson(closed, { text: say.agentEnded(agent.name) });
+    if (!closed) {
+      await context.sendActivity(say.NO_SUCH_REQUEST);
+      return;
+    }
+    const told = await this.desk.tellPerson(closed, { text: say.agentEnded(agent.name) });
+    if (told.status !== "sent") await context.sendActivity(say.endNotDelivered(personName(closed)));
     await this.desk.refresh(closed);
     await this.desk.note(closed, say.agentClosed(agent.name ?? agentName(closed), personName(closed)));
     await this.desk.offerOutcome(closed);
@@ -188,8 +220,10 @@ export class AgentDesk {
       return this.refuse(context, record, agent, Verb.UnlockAccount, record.email ? say.VERIFY_FIRST : say.NO_ACCOUNT);
     }
     await this.deps.services.throttles.reset(record.email);
-    await this.desk.tellPerson(record, { text: say.unlockedForPerson(agent.name) });
+    const told = await this.desk.tellPerson(record, { text: say.unlockedForPerson(agent.name) });
     await this.desk.note(record, say.UNLOCKED);
+    // The block is lifted either way; the agent is told if the person could not be.
+    if (told.status !== "sent") await context.sendActivity(say.notDelivered(personName(record), told.status));
     await this.desk.audit({ type: Verb.UnlockAccount, outcome: "passed" }, record, agent);
   }
 
@@ -232,10 +266,33 @@ function ownerRefusal(record: HandoffRecord, agent: HandoffParty | undefined, cl
   return undefined;
 }
 
+/** Why a reply in a request's thread is not passed on to the person: not taken yet, ended, or another agent's. */
+function notRelayed(record: HandoffRecord, person: string): string {
+  if (record.status === "closed") return say.notRelayedEnded(person);
+  if (record.status === "waiting" || !record.agent) return say.notRelayedWaiting(person);
+  return say.notRelayedNotYours(person, record.agent.name);
+}
+
 /** True when the message @mentions the bot. */
 function mentionsBot(context: TurnContext): boolean {
   const { entities = [], recipient } = context.activity;
   return entities.some((e) => e.type === "mention" && (e as { mentioned?: { id?: unknown } }).mentioned?.id === recipient?.id);
+}
+
+/**
+ * True for a message in a team's channel that does not @mention the bot and is no card press: Teams sends those only
+ * under the permission to read every channel message of the team, and nobody was talking to the bot.
+ */
+function isOverheard(context: TurnContext): boolean {
+  const { type, conversation } = context.activity;
+  const value: unknown = context.activity.value;
+  return type === (ActivityTypes.Message as string) && conversation?.conversationType === "channel" && value === undefined && !mentionsBot(context);
+}
+
+/** True for Teams' notice that a message was edited or deleted. */
+function isEditOrDelete(context: TurnContext): boolean {
+  const type = context.activity.type;
+  return type === (ActivityTypes.MessageUpdate as string) || type === (ActivityTypes.MessageDelete as string);
 }
 
 /** True when this activity says the bot itself was just added to the conversation (installed in the team). */

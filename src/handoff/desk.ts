@@ -11,7 +11,7 @@ import type { ProactiveOutcome, UserMessenger } from "../proactive/user-messenge
 import type { OneTimeCodes, Throttles } from "../verification/ports";
 import { AgentDesk } from "./agent-desk";
 import type { AgentsChannel } from "./agents-channel";
-import type { ChallengeOutcome, HandoffDesk, HandoffParty, HandoffRecord, HandoffStore, OpenResult } from "./ports";
+import type { ChallengeOutcome, HandoffDesk, HandoffParty, HandoffRecord, HandoffStore, OpenResult, SyncAnswer } from "./ports";
 import { redact } from "./redact";
 import { codeSubject, timeoutJobId } from "./subjects";
 import { personName, requestCard } from "./request-card";
@@ -136,6 +136,15 @@ export class TeamsHandoffDesk implements HandoffDesk {
     await this.refresh(updated);
     await this.audit({ type: "handoff.identity", outcome: verified ? "passed" : "failed", detail: check.kind }, updated, undefined);
     return result;
+  }
+
+  syncAnswer(userId: string): Promise<SyncAnswer | undefined> {
+    return this.deps.handoffs.syncAnswer(userId, this.deps.services.clock());
+  }
+
+  async rememberSyncAnswer(userId: string, answer: SyncAnswer, minutesLeft: number): Promise<void> {
+    const now = this.deps.services.clock();
+    await this.deps.handoffs.rememberSyncAnswer(userId, answer, new Date(now.getTime() + minutesLeft * 60_000), now);
   }
 
   /** The timeout job: a request still waiting is closed, and the person is given the helpdesk's contact details. */

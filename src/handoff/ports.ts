@@ -48,6 +48,12 @@ export interface HandoffRecord {
   outcome?: string;
 }
 
+/**
+ * A person's answer, inside their new account's synchronisation window, to "is it about something other than sending
+ * email?": asked once per window, then remembered until the window ends.
+ */
+export type SyncAnswer = "something-else" | "email";
+
 /** What a person's request is made of: who, where, which account, why, and the chat so far. */
 export type HandoffRequest = Pick<HandoffRecord, "user" | "userConversationId" | "email" | "trigger" | "failedStep" | "transcript">;
 
@@ -73,6 +79,10 @@ export interface HandoffStore {
   position(id: string): Promise<number | undefined>;
   /** Minutes a new request at this position can expect to wait: from recent waits, else the configured average. */
   estimateMinutes(position: number): Promise<number>;
+  /** The person's answer to the synchronisation-window question, if they gave one for a window that ends after `at`. */
+  syncAnswer(userId: string, at: Date): Promise<SyncAnswer | undefined>;
+  /** Remembers the person's answer until `until`, the end of their synchronisation window. */
+  rememberSyncAnswer(userId: string, answer: SyncAnswer, until: Date, at: Date): Promise<void>;
 }
 
 /** What opening a request did: queued (with the place in the queue), or no agents' channel to send it to. */
@@ -96,4 +106,8 @@ export interface HandoffDesk {
   endByUser(record: HandoffRecord): Promise<void>;
   /** The person's answer to the agent's identity check; the agent is told only the outcome. */
   answerChallenge(record: HandoffRecord, answer: string): Promise<ChallengeOutcome>;
+  /** The person's answer to the synchronisation-window question, while that window lasts (so it is asked once). */
+  syncAnswer(userId: string): Promise<SyncAnswer | undefined>;
+  /** Remembers the person's answer for the rest of their synchronisation window, which ends `minutesLeft` from now. */
+  rememberSyncAnswer(userId: string, answer: SyncAnswer, minutesLeft: number): Promise<void>;
 }

@@ -3,13 +3,17 @@
  *
  * Conservative by design: a false alarm costs a word, a miss leaks a secret. What goes:
  * - text after "password is", "code:", "my secret was"… (to the end of the line), unless it is plainly ordinary
- *   words ("my password is not working");
+ *   words ("my password is not working", "your account secret is set.");
  * - any word of 8+ characters mixing letters with digits or symbols (Harbour-Lantern-58, P@ssw0rd!), and base32
  *   keys (16+ of A–Z, 2–7, also in groups of four);
  * - UK phone numbers in any form, except their last two digits (`*****18`);
  * - any other run of 4+ digits, spaces and dashes between them included (codes, account numbers);
  * - the local part of email addresses, but for the first letter of each piece (j***.s***@nhs.net).
  * The result is at most {@link MAX_REDACTED_LENGTH} characters, and redacting it again changes nothing.
+ *
+ * The bot's own sentences ({@link RedactOptions.author} "bot") are its constant wording, never a secret (codes go by
+ * text message, passwords and secrets into masked boxes), so for them the "password is …" rule is skipped and
+ * markdown emphasis ("press **Next**") is read as formatting; every other rule still applies to them.
  *
  * @packageDocumentation
  */
@@ -20,6 +24,11 @@ export const MAX_REDACTED_LENGTH = 300;
 export const REMOVED = "[removed]";
 /** What stands for a removed number. */
 export const NUMBER_REMOVED = "[number removed]";
+
+/** Who wrote the text: a person (the default, judged strictly) or the bot itself. */
+export interface RedactOptions {
+  author?: "person" | "bot";
+}
 
 /** Only this much input is looked at: enough to fill the result, and it bounds the work on hostile input. */
 const MAX_INPUT = 1000;
@@ -69,7 +78,9 @@ const ORDINARY = new Set(
     "expired expiring fine for forgotten from gone help here how i in incorrect invalid isnt it its just locked long longer " +
     "lost me missing more my needed never new no not nothing now ok okay old on or please probably recognised recognized " +
     "rejected required reset right same says sensitive sent short still that the there this through to too unknown " +
-    "valid wasnt way what when where which why with working wrong yet"
+    "valid wasnt way what when where which why with working wrong yet " +
+    // What a setting's state is: "your account secret is set", "my password was saved".
+    "accepted checked cleared done fixed kept matched open ready saved set sorted stored unchanged unlocked updated verified"
   ).split(" "),
 );
 
@@ -83,6 +94,8 @@ const BASE32_RUN = /[A-Z2-7]{16,}/u;
 const WORD = /[^\s\uE000-\uF8FF]+/gu;
 /** NHSmail's own domains, which the bot names in its questions ("your **@nhs.net** address"): never a secret. */
 const SERVICE_DOMAIN = /^[*_]*(?:https?:\/\/)?@?(?:(?:portal|support)\.)?nhs\.net[*_]*$/iu;
+/** Markdown emphasis around a word of the bot's ("**Next**", "_optional_"): formatting, not part of the word. */
+const EMPHASIS = /^[*_~`]+|[*_~`]+$/gu;
 /** Stripped from a word's ends before judging what it mixes (sentence punctuation). */
 const EDGE_PUNCTUATION = /^[.,!?;:"'’‘“”()[\]{}<>…]+|[.,!?;:"'’‘“”()[\]{}<>…]+$/gu;
 /** Sentence punctuation around a word, not counted in its length. */
@@ -109,7 +122,8 @@ export function maskEmail(email: string): string {
  * Removes passwords, codes, secrets and phone digits (but the last two) from free text, and masks email addresses;
  * see the module comment for the rules. Everyday sentences come out unchanged.
  */
-export function redact(text: string): string {
+export function redact(text: string, options: RedactOptions = {}): string {
+  const byBot = options.author === "bot";
   const held: string[] = [];
   const hold = (shown: string): string => {
     held.push(shown);
@@ -117,9 +131,12 @@ export function redact(text: string): string {
   };
   let out = [...text.replace(/\r\n?/gu, "\n").replace(INVISIBLE, "")].slice(0, MAX_INPUT).join("");
   out = out.replace(EMAIL, (email) => hold(maskEmail(email)));
-  out = out.replace(PHRASE, (whole, lead: string, rest: string) => (isOrdinary(rest) ? whole : lead + hold(REMOVED)));
+  if (!byBot) out = out.replace(PHRASE, (whole, lead: string, rest: string) => (isOrdinary(rest) ? whole : lead + hold(REMOVED)));
   for (const groups of SPACED_BASE32) out = out.replace(groups, (run) => (/[2-7]/u.test(run) || run === run.toUpperCase() ? hold(REMOVED) : run));
-  out = out.replace(WORD, (word) => (!SERVICE_DOMAIN.test(word.replace(EDGE_PUNCTUATION, "")) && looksSecret(word) ? hold(REMOVED) : word));
+  out = out.replace(WORD, (word) => {
+    const judged = byBot ? word.replace(EDGE_PUNCTUATION, "").replace(EMPHASIS, "") : word;
+    return !SERVICE_DOMAIN.test(word.replace(EDGE_PUNCTUATION, "")) && looksSecret(judged) ? hold(REMOVED) : word;
+  });
   out = out.replace(DIGITS, (run) => {
     const phone = maskPhone(run);
     if (phone !== undefined) return hold(phone);

@@ -4,10 +4,13 @@ import type { HandoffRequestCardData } from "../../cards/render";
 import { ukTime } from "../uk-time";
 import type { HandoffRecord, HandoffTrigger } from "./ports";
 import { maskEmail, redact } from "./redact";
-import { kindWords } from "./wording";
+import { authorOf } from "./transcript";
+import { kindWords, replyHint } from "./wording";
 
-/** Transcript lines shown on a request card: the latest ones (the whole transcript stays in the store). */
+/** Transcript lines a request card holds: the latest ones (the whole transcript stays in the store). */
 export const CARD_TRANSCRIPT_LINES = 20;
+/** Of those, the latest shown at once; the rest are behind "Show the whole chat", so the card stays short. */
+export const CARD_LATEST_LINES = 4;
 
 /** Why a person asked, in the agents' words. */
 const WHY: Record<HandoffTrigger, string> = {
@@ -63,13 +66,19 @@ function identityOf(record: HandoffRecord): string {
 /** The request card's data: masked address, redacted transcript (again, whoever wrote it), state and actions. */
 export function requestCardData(record: HandoffRecord): HandoffRequestCardData {
   const who = personName(record);
+  const lines = record.transcript
+    .slice(-CARD_TRANSCRIPT_LINES)
+    .map((line) => ({ from: line.from === "user" ? who : "Bot", text: redact(line.text, { author: authorOf(line) }) }));
+  const split = Math.max(0, lines.length - CARD_LATEST_LINES);
   return {
     handoffId: record.id,
     who,
     email: record.email ? maskEmail(record.email) : "not given",
     why: WHY[record.trigger],
     step: record.failedStep ? redact(record.failedStep) : "",
-    transcript: record.transcript.slice(-CARD_TRANSCRIPT_LINES).map((line) => ({ from: line.from === "user" ? who : "Bot", text: redact(line.text) })),
+    latest: lines.slice(split),
+    earlier: lines.slice(0, split),
+    replyHint: replyHint(who, record.status),
     since: ukTime(record.createdAt),
     status: statusOf(record),
     waiting: record.status === "waiting",

@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import type { StateStore } from "../state";
 import { createItem, updateItem } from "../state/item-cas";
 import type { ItemStorage, StoredItem } from "../state/item-cas";
-import type { HandoffParty, HandoffRecord, HandoffStore, TakeResult, TranscriptLine } from "./ports";
+import type { HandoffParty, HandoffRecord, HandoffStore, SyncAnswer, TakeResult, TranscriptLine } from "./ports";
 import { redact } from "./redact";
+import { authorOf } from "./transcript";
 
 /** Options for {@link StoreHandoffs}. */
 export interface StoreHandoffsOptions {
@@ -36,6 +37,14 @@ const QUEUE_KEY = "handoff/#queue";
 const WAITS_KEY = "handoff/#waits";
 /** keyv namespace: thread (channel conversation id of the request's reply chain) → handoff id. */
 const THREADS = "handoff_threads";
+/** keyv namespace: person (channel user id) → their answer to the synchronisation-window question, until it ends. */
+const SYNC_ANSWERS = "handoff_sync_answers";
+
+/** A remembered answer, and when the window it was given for ends. */
+interface StoredSyncAnswer {
+  answer: SyncAnswer;
+  until: string;
+}
 
 const MINUTE_MS = 60_000;
 
@@ -48,7 +57,7 @@ class Unchanged<Value> extends Error {
 
 /** Every transcript line run through {@link redact}, so no clear secret reaches the store whoever wrote it. */
 function scrubbed(record: HandoffRecord): HandoffRecord {
-  const transcript: TranscriptLine[] = record.transcript.map((line) => ({ ...line, text: redact(line.text) }));
+  const transcript: TranscriptLine[] = record.transcript.map((line) => ({ ...line, text: redact(line.text, { author: authorOf(line) }) }));
   return { ...record, transcript };
 }
 
@@ -193,6 +202,22 @@ export class StoreHandoffs implements HandoffStore {
     const average = waits.length > 0 ? waits.reduce((sum, each) => sum + each, 0) / waits.length / MINUTE_MS : this.averageMinutes;
     const estimate = Math.ceil(Math.max(1, position) * average);
     return Number.isFinite(estimate) ? Math.max(1, estimate) : this.averageMinutes;
+  }
+
+  /** The person's answer to the synchronisation-window question, if the window it was given for ends after `at`. */
+  async syncAnswer(userId: string, at: Date): Promise<SyncAnswer | undefined> {
+    const kept = await this.store.keyv<StoredSyncAnswer>(SYNC_ANSWERS).get(userId);
+    return kept && Date.parse(kept.until) > at.getTime() ? kept.answer : undefined;
+  }
+
+  /**
+   * Remembers the person's answer until `until`. The entry also expires in the store after the window's length, so
+   * answers do not pile up; the `until` check decides, whatever the store's own clock.
+   */
+  async rememberSyncAnswer(userId: string, answer: SyncAnswer, until: Date, at: Date): Promise<void> {
+    const ttl = until.getTime() - at.getTime();
+    if (!(ttl > 0)) return;
+    await this.store.keyv<StoredSyncAnswer>(SYNC_ANSWERS).set(userId, { answer, until: until.toISOString() }, ttl);
   }
 
   /**

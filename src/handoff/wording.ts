@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+import type { ProactiveOutcome } from "../proactive/user-messenger";
+
 /** The first word of a name, for friendly sentences ("Alex"); "The helpdesk" when there is none. */
 export function firstName(name: string | undefined): string {
   return name?.trim().split(/\s+/)[0] || "The helpdesk";
@@ -72,9 +74,29 @@ export function alreadyTaken(agent: string | undefined): string {
   return `Already taken by ${agent ?? "another agent"}.`;
 }
 
+/** The bot's name in Teams, as agents type it to @mention the bot. */
+export const BOT_NAME = "NHSmail helpdesk";
+
+/**
+ * What agents must do for the bot to see a reply. Teams gives a bot only the channel messages that @mention it until
+ * a team owner grants the app's permission to read the team's channel messages (resource-specific consent); the
+ * mention does no harm once it is granted, so the instruction stays.
+ */
+export const MENTION_ME = `@mention ${BOT_NAME} in your reply`;
+
 /** Posted in the thread when an agent takes the request. */
 export function takenNote(agent: string, person: string): string {
-  return `${agent} has taken this request. Reply in this thread to talk to ${person}; type **end** (or press End) when you've finished.`;
+  return (
+    `${agent} has taken this request. To talk to ${person}, reply in this thread and **${MENTION_ME}**: I only see replies that mention me ` +
+    `unless a team owner has let the app read this channel's messages. Type **end** in a reply (mentioning me too), or press **End**, when you've finished.`
+  );
+}
+
+/** Under the request card's status: what to do next, and how to be heard (empty once the request is closed). */
+export function replyHint(person: string, status: "waiting" | "active" | "closed"): string {
+  if (status === "waiting") return `Press **Take** to help ${person}, then reply in this card's thread and ${MENTION_ME}.`;
+  if (status === "active") return `Reply in this card's thread to talk to ${person}, and ${MENTION_ME}.`;
+  return "";
 }
 
 /** A message from the person, as the agent sees it in the thread. */
@@ -150,18 +172,55 @@ export const TAKE_FIRST = "Press **Take** on the request card first.";
 export const ALREADY_ENDED = "This conversation has already ended.";
 /** Said when a button names a request the bot no longer has. */
 export const NO_SUCH_REQUEST = "I can't find that request any more.";
-/** Said when the agent's message could not be delivered to the person. */
-export function notDelivered(person: string): string {
-  return `I couldn't pass that on to ${person}: Teams didn't accept it. Please try again in a moment.`;
+/** Said when the agent's message (or action) could not be delivered to the person: why, and what to do. */
+export function notDelivered(person: string, why: Exclude<ProactiveOutcome["status"], "sent"> = "failed"): string {
+  if (why === "failed") return `I couldn't pass that on to ${person}: Teams didn't accept it. Please try again in a moment.`;
+  return (
+    `I couldn't pass that on to ${person}: I can't reach their chat with me any more (they may have removed the app). ` +
+    "Type **end** (or press **End**) to close the request, and contact them another way."
+  );
+}
+
+// ---- Replies in a request's thread that are not passed on: always answered, so an agent never talks to no one ----
+
+/** Said to a reply in the thread of a request nobody has taken yet. */
+export function notRelayedWaiting(person: string): string {
+  return `I didn't pass that on: nobody has taken this request yet. Press **Take** on the request card first, then reply here so I pass it on to ${person}.`;
+}
+
+/** Said to a reply in the thread of a request that has ended. */
+export function notRelayedEnded(person: string): string {
+  return `I didn't pass that on: this conversation with ${person} has already ended.`;
+}
+
+/** Said to a reply from an agent other than the one who took the request. */
+export function notRelayedNotYours(person: string, agent: string | undefined): string {
+  return `I didn't pass that on to ${person}: ${agent ?? "another agent"} took this request, so only their replies go to ${person}.`;
+}
+
+/** Said when an agent edits a reply in an open conversation: the person keeps what was first sent. */
+export function editNotRelayed(person: string): string {
+  return `I can't pass on edits: ${person} still sees your message as you first sent it. Send a new reply with the correction.`;
+}
+
+/** Said when an agent deletes a reply in an open conversation: it stays in the person's chat. */
+export function deleteNotRelayed(person: string): string {
+  return `I can't take back a message I've passed on: ${person} can still see it in their chat with me.`;
+}
+
+/** Said when the agent ended the conversation but the person could not be told. */
+export function endNotDelivered(person: string): string {
+  return `The conversation has ended, but I couldn't tell ${person}: Teams didn't accept the message. They'll find out when they next write to me.`;
 }
 /** Said when an agent sends something other than text in a request's thread. */
 export const TEXT_ONLY = "Only text is passed on to the person.";
 /** Posted in the agents' channel when the bot is added to its team. */
 export const CHANNEL_READY =
-  "Hello. When someone in a chat with me asks for a person, I'll post their request here as a card. Press **Take** to help them, then reply in the card's thread: I'll pass messages both ways.";
+  "Hello. When someone in a chat with me asks for a person, I'll post their request here as a card. Press **Take** to help them, then reply in the card's thread " +
+  `and ${MENTION_ME}: I'll pass messages both ways.`;
 /** Said to a message in the channel outside a request's thread. */
 export const CHANNEL_HELP =
-  "Requests for help appear in this channel as cards. Press **Take** on one to talk to that person, then reply in its thread.";
+  `Requests for help appear in this channel as cards. Press **Take** on one to talk to that person, then reply in its thread and ${MENTION_ME}.`;
 /** Said to a message in a channel other than the agents'. */
 export const NOT_HERE = "I help people one to one: open a personal chat with me to reset a password or reach the helpdesk.";
 /** Said when the account has had too many codes texted lately. */

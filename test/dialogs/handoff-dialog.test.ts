@@ -18,6 +18,8 @@ import {
   SECRET_NOT_RELAYED,
   SOMETHING_ELSE,
   WAIT_FOR_SYNC,
+  YES_OR_NO,
+  ANSWERED_SOMETHING_ELSE,
   alreadyWaiting,
   stillWaiting,
   syncWaitMessage,
@@ -27,7 +29,7 @@ import { REPEATED_FAILURES } from "../../dialogs/verify-identity-dialog";
 import { BLOCKED_MESSAGE } from "../../dialogs/reset-services";
 import { WRONG_CODE } from "../../dialogs/phone-code-dialog";
 import { StoreHandoffs } from "../../src/handoff/store";
-import type { ChallengeOutcome, HandoffDesk, HandoffRecord, OpenResult } from "../../src/handoff/ports";
+import type { ChallengeOutcome, HandoffDesk, HandoffRecord, OpenResult, SyncAnswer } from "../../src/handoff/ports";
 import { openStateStore } from "../../src/state";
 import type { StateStore } from "../../src/state";
 import { cardElements, readableText } from "../support/card-elements";
@@ -74,6 +76,14 @@ class TestDesk implements HandoffDesk {
 
   async endByUser(record: HandoffRecord): Promise<void> {
     await this.handoffs.close(record.id, "user", this.now());
+  }
+
+  syncAnswer(userId: string): Promise<SyncAnswer | undefined> {
+    return this.handoffs.syncAnswer(userId, this.now());
+  }
+
+  async rememberSyncAnswer(userId: string, answer: SyncAnswer, minutesLeft: number): Promise<void> {
+    await this.handoffs.rememberSyncAnswer(userId, answer, new Date(this.now().getTime() + minutesLeft * 60_000), this.now());
   }
 
   async answerChallenge(record: HandoffRecord, answer: string): Promise<ChallengeOutcome> {
@@ -384,6 +394,89 @@ describe("HandoffDialog: the person's side of a helpdesk chat", () => {
       await f.say("talk to a person");
       assert.match(await f.say("yes"), /You're number 1 in the queue/);
       assert.equal(f.desk.opened[0]?.trigger, "first-login");
+    });
+
+    it("asks with an Adaptive Card's Yes and No buttons (Action.Submit), not suggested actions", async () => {
+      f = await new Fixture().start({ syncWindow });
+      const replies = await f.send("talk to a person");
+      assert.equal(replies.length, 2);
+      const question = replies[1];
+      assert.equal(question.suggestedActions, undefined, "no imBack buttons: the Agents Playground does not support them");
+      assert.equal(question.attachments?.[0]?.contentType, "application/vnd.microsoft.card.adaptive");
+      const buttons = cardElements([question]).filter((e) => e.type?.startsWith("Action."));
+      assert.deepEqual(
+        buttons.map((b) => [b.type, b.title, b.data]),
+        [
+          ["Action.Submit", "Yes, something else", { verb: Verb.HandoffSomethingElse }],
+          ["Action.Submit", "No, it's about email", { verb: Verb.HandoffAboutEmail }],
+        ],
+      );
+      assert.match(readableText([question]), escape(SOMETHING_ELSE));
+    });
+
+    it("goes on to the queue when Yes is pressed, and turns the pressed card into a record of the answer", async () => {
+      f = await new Fixture().start({ syncWindow });
+      await f.send("talk to a person");
+      assert.match(await f.say({ verb: Verb.HandoffSomethingElse }, { replyToId: "question-card" }), /You're number 1 in the queue/);
+      assert.equal(f.desk.opened[0]?.trigger, "first-login");
+      assert.deepEqual(f.updates.map((u) => u.id), ["question-card"]);
+      assert.match(JSON.stringify(f.updates[0]), escape(ANSWERED_SOMETHING_ELSE));
+      assert.doesNotMatch(JSON.stringify(f.updates[0]), /Action\.Submit/, "no buttons left to press twice");
+    });
+
+    it("stops when No is pressed, as when it is typed", async () => {
+      f = await new Fixture().start({ syncWindow });
+      await f.send("talk to a person");
+      assert.equal(await f.say({ verb: Verb.HandoffAboutEmail }, { replyToId: "question-card" }), WAIT_FOR_SYNC);
+      assert.equal(f.desk.opened.length, 0);
+      assert.equal(f.status, DialogTurnStatus.complete);
+    });
+
+    it("asks again, with the card, when the answer is neither yes nor no", async () => {
+      f = await new Fixture().start({ syncWindow });
+      await f.send("talk to a person");
+      const replies = await f.send("maybe");
+      assert.equal(replies[0].text, YES_OR_NO);
+      assert.ok(cardElements(replies).some((e) => e.data?.verb === Verb.HandoffSomethingElse));
+      assert.equal(f.desk.opened.length, 0);
+      assert.equal(f.status, DialogTurnStatus.waiting);
+    });
+
+    it("asks once per window: after Yes, a later request in the same window goes straight to the queue", async () => {
+      f = await new Fixture().start({ syncWindow });
+      await f.send("talk to a person");
+      await f.say({ verb: Verb.HandoffSomethingElse });
+      assert.equal(await f.say("leave the queue"), LEFT_QUEUE);
+      f.now += 30 * 60_000;
+      const again = await f.send("talk to a person");
+      assert.doesNotMatch(readableText(again), escape(SOMETHING_ELSE), "not asked again");
+      assert.doesNotMatch(readableText(again), /minutes left/, "nor told about the wait again");
+      assert.match(readableText(again), /You're number 1 in the queue/);
+      assert.equal(f.desk.opened.length, 2);
+      assert.equal(f.desk.opened[1]?.trigger, "first-login", "still marked as a new user's request");
+    });
+
+    it("asks once per window: after No, asking again in the same window goes straight on too", async () => {
+      f = await new Fixture().start({ syncWindow });
+      await f.send("talk to a person");
+      assert.equal(await f.say("no"), WAIT_FOR_SYNC);
+      const again = await f.send("talk to a person");
+      assert.doesNotMatch(readableText(again), escape(SOMETHING_ELSE));
+      assert.match(readableText(again), /You're number 1 in the queue/);
+    });
+
+    it("remembers the answer per person, and only until the window ends", async () => {
+      f = await new Fixture().start({ syncWindow });
+      await f.send("talk to a person");
+      await f.say({ verb: Verb.HandoffSomethingElse });
+      await f.say("leave the queue");
+      const someoneElse = { id: "29:someone-else", name: "Kim Lee" };
+      assert.match(JSON.stringify(await f.send("talk to a person", { from: someoneElse })), escape(SOMETHING_ELSE), "another person is asked");
+      assert.equal(await f.handoffs.syncAnswer(PERSON.id, new Date(f.now)), "something-else");
+      f.now += 74 * 60_000;
+      assert.equal(await f.handoffs.syncAnswer(PERSON.id, new Date(f.now)), undefined, "forgotten once the 73 minutes are over");
+      f.client = f.newClient();
+      assert.match(JSON.stringify(await f.send("talk to a person")), escape(SOMETHING_ELSE), "a new window asks again");
     });
 
     it("without a desk, explains the wait and gives the details for anything else", async () => {

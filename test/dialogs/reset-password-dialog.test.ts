@@ -30,7 +30,7 @@ describe("ResetPasswordDialog: the address", () => {
     await h.say("hi");
     const replies = await h.send("help");
     assert.equal(replies.length, 2);
-    assert.match(replies[0].text ?? "", /resetting your NHSmail password/);
+    assert.match(replies[0].text ?? "", /email address so I can find the account to reset\..*To stop, type \*\*cancel\*\*.*asked again below/);
     assert.equal(replies[0].attachments?.length, 1, "the help card");
     assert.equal(replies[1].text, ASK_EMAIL);
   });

@@ -136,7 +136,7 @@ describePlayground(
       assert.ok(!buttons.includes("Take"), "no Take button once taken");
       for (const action of ["Ask for account secret", "Text a code", "End"]) assert.ok(buttons.includes(action), `"${action}" is offered: ${buttons.join(", ")}`);
       // The note is a reply in the request's own thread.
-      await request.getByText(`${PERSON} has taken this request. Reply in this thread to talk to ${PERSON}`).waitFor();
+      await request.getByText(`${PERSON} has taken this request. To talk to ${PERSON}, reply in this thread and`).waitFor();
       await settle(request);
       await e2e.docsScreenshot("handoff-2-taken");
 

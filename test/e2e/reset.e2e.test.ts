@@ -16,7 +16,7 @@ const MOBILE_E164 = "+447700900118";
 const CODE_SENT = "If that's the number registered to your account, a text with a 6-digit code is on its way to *****18.";
 const WRONG_CODE = "That code isn't right. Check the message and type it again, or type try again for a new code.";
 const NEW_PASSWORD_TITLE = "Choose a new password";
-const SUBMITTED_TITLE = "New password submitted";
+const SUBMITTED_TITLE = "New password set";
 const SUBMITTED_NOTE = "For your security, the boxes have been cleared.";
 const DONE_TITLE = "Your password has been changed";
 const NEW_PASSWORD = "Violet-Compass-Thunder-8";
@@ -135,9 +135,18 @@ describePlayground("Playground: reset a password by text message", (e2e) => {
 
     const card = chat.lastCard("Verification code");
     await chat.fillCardInput("Verification code", otherCode(code), { card });
-    const refusal = await chat.waitForBotText("That code isn't right", { after: await chat.clickCardAction("Next", { card }) });
-    assert.ok((await refusal.innerText()).includes(WRONG_CODE), "the code card comes back saying the code isn't right");
-    assert.equal(await chat.page.locator('input[type="password"]').count(), 1, "only the new code card has a box: the submitted one was cleared");
+    const mark = await chat.clickCardAction("Next", { card });
+    // The pressed card itself changes (updateActivity): it says the code isn't right, how many tries are left, and
+    // where the code went, with its box empty; nothing new is posted, so the chat keeps one code card.
+    const refusal = await chat.waitForBotText("That code isn't right");
+    const refused = await refusal.innerText();
+    assert.ok(refused.includes(WRONG_CODE), "the code card says the code isn't right");
+    assert.match(refused, /You can try 4 more times before this account is blocked from resetting for 24 hours/);
+    assert.doesNotMatch(refused, /on its way/, "it does not claim a new code was sent");
+    assert.equal(await chat.botMessageCount(), mark, "the card was updated in place, nothing posted");
+    assert.equal(await chat.page.locator('input[type="password"]').count(), 1, "one code card, its box empty");
+    await settle(refusal);
+    await e2e.docsScreenshot("reset-wrong-code");
     assert.equal(await chat.cardCount(NEW_PASSWORD_TITLE), 0, "no password card after a wrong code");
     await e2e.bot.service.drainMessages();
     assert.equal(readOutbox(e2e.bot.outboxFile).filter((line) => line.channel === "sms").length, 1, "no new code was sent");

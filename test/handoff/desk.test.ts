@@ -99,14 +99,24 @@ describe("the helpdesk desk (agents' channel, request card, Take, relay, identit
       assert.equal(rig.connector.received.at(-1)?.activity.text, say.NOT_A_REQUEST_THREAD);
     });
 
-    it("stays quiet when agents talk among themselves without mentioning the bot", async () => {
+    it("stays quiet when agents talk among themselves outside a request's thread without mentioning the bot", async () => {
       const { user, request } = await taken();
       const before = rig.connector.received.length;
-      await rig.agents(priya.reply(request, "Alex, do you need a hand?", { mention: false }));
       await rig.agents(priya.say(rig.team.channelId, "Coffee anyone?", { mention: false }));
+      await rig.agents(priya.say(`${rig.team.channelId};messageid=42`, "Rota for next week?", { mention: false }));
       assert.equal(rig.connector.received.length, before, "no answer, nothing relayed");
       await rig.agents(alex.reply(request, "Hi Jane, Alex here.", { mention: false }));
-      assert.equal(texts(user).at(-1), "**Helpdesk (Alex):** Hi Jane, Alex here.", "the agent who took it needs no mention");
+      assert.equal(texts(user).at(-1), "**Helpdesk (Alex):** Hi Jane, Alex here.", "the agent who took it needs no mention once the bot can read the channel");
+    });
+
+    it("drops messages it overhears in the team's other channels (the permission covers them all), and still answers a mention there", async () => {
+      const general = `19:${"0".repeat(32)}@thread.tacv2`;
+      const overheard = alex.say(general, "Morning all", { mention: false });
+      assert.equal(rig.wiring.isAgentActivity(rig.contextFor(overheard)), true, "taken from the router, so it posts no group-chat answer");
+      const before = rig.connector.received.length;
+      await rig.agents(overheard);
+      assert.equal(rig.connector.received.length, before, "no answer");
+      assert.equal(rig.wiring.isAgentActivity(rig.contextFor(alex.say(general, "what can you do?"))), false, "a mention goes to the router as before");
     });
   });
 
@@ -147,6 +157,136 @@ describe("the helpdesk desk (agents' channel, request card, Take, relay, identit
       const again = await desk().open({ user: { id: user.id, aadObjectId: user.aadObjectId }, userConversationId: user.conversationId, trigger: "asked", transcript: [] });
       assert.equal(again.status === "queued" && again.record.id, record.id);
       assert.equal(rig.team.requests().length, 1);
+    });
+  });
+
+  describe("the request card's layout", () => {
+    const lines = (n: number): TranscriptLine[] =>
+      Array.from({ length: n }, (_, i): TranscriptLine => ({ from: i % 2 === 0 ? "bot" : "user", text: `line ${i + 1}`, at: new Date().toISOString() }));
+
+    it("shows the latest 4 lines of the chat, with the rest behind a 'Show the whole chat' toggle", async () => {
+      const { request } = await ask(lines(10));
+      const card = rig.team.card(request);
+      const visible = card.visibleTexts.filter((t) => /line \d+$/.test(t));
+      assert.deepEqual(visible, ["**Bot:** line 7", "**Jane Smith:** line 8", "**Bot:** line 9", "**Jane Smith:** line 10"]);
+      const earlier = card.elements.find((e) => e.id === "earlierLines");
+      assert.equal(earlier?.isVisible, false, "the earlier lines start hidden");
+      assert.deepEqual(earlier?.items?.map((e) => e.text), [1, 2, 3, 4, 5, 6].map((n) => `**${n % 2 === 1 ? "Bot" : "Jane Smith"}:** line ${n}`));
+      const toggles = card.actions.filter((a) => a.type === "Action.ToggleVisibility");
+      assert.deepEqual(toggles.map((t) => t.title), ["Show the whole chat", "Show only the latest"]);
+      const ids = card.elements.map((e) => e.id).filter((id): id is string => id !== undefined);
+      assert.equal(new Set(ids).size, ids.length, `element ids are unique on the card: ${ids.join(", ")}`);
+      for (const toggle of toggles) {
+        for (const target of toggle.targetElements ?? []) {
+          const id = typeof target === "string" ? target : target.elementId;
+          assert.ok(ids.includes(id), `${id} exists`);
+        }
+      }
+      assert.ok(card.visibleTexts.length < card.texts.length);
+    });
+
+    it("puts Take (and later the agent's actions) before the transcript, so a long chat never pushes it down", async () => {
+      const { request } = await ask(lines(20));
+      const readingOrder = (card: CardView): string[] =>
+        card.elements.flatMap((e) => (e.type === "ActionSet" ? (e.actions ?? []).map((a) => `button:${a.title ?? ""}`) : e.text ? [e.text] : []));
+      const order = readingOrder(rig.team.card(request));
+      const take = order.indexOf("button:Take");
+      assert.ok(take >= 0, order.join(" | "));
+      assert.ok(take < order.findIndex((t) => t.startsWith("Conversation with the bot")), "Take comes before the transcript");
+      assert.equal(rig.team.card(request).content.actions, undefined, "no buttons left at the foot of the card");
+      await rig.agents(alex.press(request, rig.team.card(request).button(Verb.TakeHandoff)));
+      const active = readingOrder(rig.team.card(request));
+      assert.ok(active.indexOf("button:End") < active.findIndex((t) => t.startsWith("Conversation with the bot")));
+    });
+
+    it("shows no toggle when the chat is short, and says how to be heard in the thread", async () => {
+      const { request } = await ask(lines(3));
+      const card = rig.team.card(request);
+      assert.equal(card.actions.filter((a) => a.type === "Action.ToggleVisibility").length, 0);
+      assert.equal(card.elements.filter((e) => e.id !== undefined).length, 0);
+      assert.ok(card.visibleTexts.includes(say.replyHint("Jane Smith", "waiting")));
+      assert.match(say.replyHint("Jane Smith", "waiting"), /@mention NHSmail helpdesk in your reply/);
+    });
+
+    it("reads card presses as words and keeps the bot's own sentences whole", async () => {
+      const at = new Date().toISOString();
+      const { request } = await ask([
+        { from: "user", text: "(pressed: Send a text to my mobile phone)", at },
+        { from: "bot", text: "Thanks: your account secret is set.", at },
+        { from: "bot", text: "Press **Send a new code** (or type **try again**).", at },
+      ]);
+      const shown = rig.team.card(request).texts.join("\n");
+      assert.match(shown, /\*\*Jane Smith:\*\* \(pressed: Send a text to my mobile phone\)/);
+      assert.match(shown, /\*\*Bot:\*\* Thanks: your account secret is set\./);
+      assert.match(shown, /Press \*\*Send a new code\*\* \(or type \*\*try again\*\*\)\./);
+      assert.doesNotMatch(shown, /\[removed\]/);
+    });
+  });
+
+  describe("replies in a request's thread that cannot reach the person are never silent", () => {
+    it("tells the agents to @mention the bot in their replies when a request is taken", async () => {
+      const { request } = await taken();
+      const note = rig.team.threadTexts(request).find((t) => t.includes("has taken this request"));
+      assert.ok(note?.includes("@mention NHSmail helpdesk in your reply"), note);
+      assert.match(say.CHANNEL_READY, /@mention NHSmail helpdesk in your reply/);
+    });
+
+    it("says so to a reply before anyone has taken the request, mentioned or not", async () => {
+      const { user, request } = await ask();
+      await rig.agents(alex.reply(request, "Hi, are you there?", { mention: false }));
+      assert.equal(lastThreadText(request), say.notRelayedWaiting("Jane Smith"));
+      assert.deepEqual(texts(user), []);
+    });
+
+    it("says so to a reply after a request ended without anyone taking it", async () => {
+      const { user, record, request } = await ask();
+      await desk().endByUser(record);
+      await rig.agents(alex.reply(request, "Sorry for the wait, Jane", { mention: false }));
+      assert.equal(lastThreadText(request), say.notRelayedEnded("Jane Smith"));
+      assert.deepEqual(texts(user), []);
+    });
+
+    it("says so to a reply from a colleague of the agent who took it, mentioned or not", async () => {
+      const { user, request } = await taken();
+      await rig.agents(priya.reply(request, "Jane, can you hear me?", { mention: false }));
+      assert.equal(lastThreadText(request), say.notRelayedNotYours("Jane Smith", "Alex Jones"));
+      assert.ok(!texts(user).some((t) => t.includes("can you hear me")));
+    });
+
+    it("says so to a reply after the conversation has ended", async () => {
+      const { user, record, request } = await taken();
+      await desk().endByUser(record);
+      await rig.agents(alex.reply(request, "Anything else?", { mention: false }));
+      assert.equal(lastThreadText(request), say.notRelayedEnded("Jane Smith"));
+      assert.ok(!texts(user).some((t) => t.includes("Anything else")));
+    });
+
+    it("says so when the person's chat can't be reached any more, and when Teams refuses for a moment", async () => {
+      const { request } = await taken();
+      rig.connector.failNext(400);
+      await rig.agents(alex.reply(request, "Still with me?"));
+      assert.equal(lastThreadText(request), say.notDelivered("Jane Smith", "failed"));
+      rig.connector.failNext(403);
+      await rig.agents(alex.reply(request, "Hello?"));
+      assert.equal(lastThreadText(request), say.notDelivered("Jane Smith", "gone"));
+      await rig.agents(alex.reply(request, "Are you there?"));
+      assert.equal(lastThreadText(request), say.notDelivered("Jane Smith", "no-reference"), "the reference was dropped: still said");
+      await rig.agents(alex.reply(request, "end"));
+      assert.ok(rig.team.threadTexts(request).includes(say.endNotDelivered("Jane Smith")), "ending is said to have not reached her either");
+    });
+
+    it("says an edit or a deletion of a reply is not passed on", async () => {
+      const { user, request } = await taken();
+      await rig.agents(alex.reply(request, "Your acount is locked"));
+      const sent = texts(user).length;
+      await rig.agents(alex.edits(request, "edit"));
+      assert.equal(lastThreadText(request), say.editNotRelayed("Jane Smith"));
+      await rig.agents(alex.edits(request, "delete"));
+      assert.equal(lastThreadText(request), say.deleteNotRelayed("Jane Smith"));
+      assert.equal(texts(user).length, sent, "nothing more reached the person");
+      const before = rig.connector.received.length;
+      await rig.agents(priya.edits(request, "edit"));
+      assert.equal(rig.connector.received.length, before, "a colleague's edit was of a reply never passed on (and said so then)");
     });
   });
 
@@ -192,7 +332,7 @@ describe("the helpdesk desk (agents' channel, request card, Take, relay, identit
       await rig.agents(alex.reply(request, "Hi Jane, I can help with that."));
       assert.equal(texts(user).at(-1), "**Helpdesk (Alex):** Hi Jane, I can help with that.");
       await rig.agents(priya.reply(request, "I'll take it from here"));
-      assert.equal(lastThreadText(request), say.notYours("Alex Jones"));
+      assert.equal(lastThreadText(request), say.notRelayedNotYours("Jane Smith", "Alex Jones"));
       assert.ok(!texts(user).some((t) => t.includes("take it from here")), "only the agent who took it talks to the person");
       await rig.agents(alex.reply(request, "end"));
       assert.equal(texts(user).at(-1), say.agentEnded("Alex Jones"));
@@ -218,7 +358,7 @@ describe("the helpdesk desk (agents' channel, request card, Take, relay, identit
       assert.equal((await rig.handoffs.get(record.id))?.transcript.at(-1)?.text, "Still waiting. My password is [removed]");
       assert.ok(!rig.team.everything().includes(JANE_PASSWORD));
       await rig.agents(alex.reply(request, "hello?"));
-      assert.equal(lastThreadText(request), say.TAKE_FIRST);
+      assert.equal(lastThreadText(request), say.notRelayedWaiting("Jane Smith"));
     });
 
     it("closes when the person leaves: the thread is told, the card closed and the timeout dropped", async () => {
@@ -242,8 +382,8 @@ describe("the helpdesk desk (agents' channel, request card, Take, relay, identit
       assert.equal((await rig.handoffs.get(record.id))?.status, "closed");
       assert.equal(texts(user).at(-1), say.NOBODY_FREE);
       const contact = cardsTo(user).at(-1);
-      assert.equal(contact?.fact("Phone"), "0333 200 1133");
-      assert.equal(contact?.fact("Email"), "helpdesk@nhs.net");
+      assert.equal(contact?.fact("Phone"), "[0333 200 1133](tel:+443332001133)");
+      assert.equal(contact?.fact("Email"), "[helpdesk@nhs.net](mailto:helpdesk@nhs.net)");
       assert.match(rig.team.card(request).texts[1], /nobody took it in time/);
       assert.equal(lastThreadText(request), say.timedOutNote(15, "Jane Smith"));
       assert.equal(await desk().openFor(user.id), undefined, "the person can ask again");

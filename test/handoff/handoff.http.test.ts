@@ -107,7 +107,7 @@ describe("handing a conversation to a helpdesk agent, over the real server", fun
     assert.match(team.card(request).texts[1], /Jane Smith left/);
     assert.ok(team.thread(request).some((r) => titleOf(r.activity) === "Record the outcome"), "the agent is asked for the outcome");
     await post(alex.reply(request, "Are you still there?"));
-    assert.equal(lastThreadText(request), say.ALREADY_ENDED);
+    assert.equal(lastThreadText(request), say.notRelayedEnded("Jane Smith"));
     assert.ok(!texts(user).some((t) => t.includes("Are you still there")), "nothing is relayed after the end");
   });
 
@@ -123,6 +123,40 @@ describe("handing a conversation to a helpdesk agent, over the real server", fun
     assert.equal(team.threadTexts(request).length, before, "the person's next message stays with the bot");
     await post(user.message("reset my password"));
     assert.match(texts(user).at(-1) ?? "", /email/i, "the bot's own journeys work again");
+  });
+
+  it("relays a reply without an @mention (the team granted the permission to read its channel messages), and never ignores one it can't relay", async () => {
+    const user = await jane();
+    const request = await asks(user);
+    await post(alex.reply(request, "Hi Jane?", { mention: false }));
+    assert.equal(lastThreadText(request), say.notRelayedWaiting("Jane Smith"), "not taken yet: said so in the thread");
+    await takes(alex, request);
+    assert.ok(team.threadTexts(request).some((t) => t.includes("@mention NHSmail helpdesk in your reply")), "the thread says how to be heard until then");
+    await post(alex.reply(request, "Hi Jane, Alex here.", { mention: false }));
+    assert.equal(texts(user).at(-1), "**Helpdesk (Alex):** Hi Jane, Alex here.");
+    await post(priya.reply(request, "Shall I take over?", { mention: false }));
+    assert.equal(lastThreadText(request), say.notRelayedNotYours("Jane Smith", "Alex Jones"));
+    assert.ok(!texts(user).some((t) => t.includes("take over")));
+  });
+
+  it("answers nothing it overhears in the team's other channels, but still answers a mention there", async () => {
+    const general = `19:${"1".repeat(32)}@thread.tacv2`;
+    const before = connector.received.length;
+    await post(alex.say(general, "Morning all, who's on the phones today?", { mention: false }));
+    assert.equal(connector.received.length, before, "nothing posted under a message that was not for the bot");
+    await post(alex.say(general, "reset my password"));
+    assert.equal(connector.received.filter((r) => r.conversationId === general).length, 1, "a mention is answered (with the private-chat card)");
+  });
+
+  it("shows card presses on the request card as the buttons' words", async () => {
+    const user = await jane();
+    await post(user.message("reset my password"));
+    await post(user.message(JANE));
+    await post(user.submit({ verb: Verb.ChooseMethod, method: "sms" }));
+    const request = await asks(user);
+    const shown = team.card(request).texts.join("\n");
+    assert.match(shown, /\*\*Jane Smith:\*\* \(pressed: Send a text to my mobile phone\)/);
+    assert.doesNotMatch(shown, /pressed a button: |\[removed\]/);
   });
 
   it("lets exactly one of two agents take a request when both press Take at once", async () => {
@@ -186,8 +220,8 @@ describe("handing a conversation to a helpdesk agent, over the real server", fun
     await bot.service.jobs.runDue();
     assert.equal(texts(user).at(-1), say.NOBODY_FREE);
     const contact = cards(user).at(-1);
-    assert.equal(contact?.fact("Phone"), "0333 200 1133");
-    assert.equal(contact?.fact("Email"), "helpdesk@nhs.net");
+    assert.equal(contact?.fact("Phone"), "[0333 200 1133](tel:+443332001133)");
+    assert.equal(contact?.fact("Email"), "[helpdesk@nhs.net](mailto:helpdesk@nhs.net)");
     assert.match(team.card(request).texts[1], /nobody took it in time/);
     assert.deepEqual(team.card(request).buttons, [], "a closed request has no buttons");
     await post(alex.press(request, { verb: Verb.TakeHandoff, handoffId: idOf(request) }));

@@ -43,6 +43,11 @@ const CASES: Array<[string, string]> = [
   ["the secret is blue harbour", "the secret is [removed]"],
   ["My account secret is Otter Kettle", "My account secret is [removed]"],
   ["my passphrase is correct horse battery staple", "my passphrase is [removed]"],
+  // Ordinary words after "password is" do not hide what follows them when that is not ordinary.
+  ["my password is set to Harbour-Lantern-58", "my password is [removed]"],
+  ["the secret is set in stone", "the secret is [removed]"],
+  ["my password is saved as bluebell", "my password is [removed]"],
+  ["password: correct", "password: correct"],
   // Email addresses are kept, masked.
   ["jane.smith@nhs.net", "j***.s***@nhs.net"],
   ["it's amir_patel2@nhs.net, thanks", "it's a***_p***@nhs.net, thanks"],
@@ -66,6 +71,30 @@ const ORDINARY = [
   "What's my password?",
   "Dr O'Neill's account, ward 12",
   "this week from home with that same form",
+  // What a password or secret's state is: the words are not the secret.
+  "your account secret is set.",
+  "Your account secret is set",
+  "My password is changed now",
+  "my password was saved",
+  "the code is correct",
+  "the code was wrong",
+  "A password is needed",
+  "a new password is required",
+  "my password is updated and verified",
+  "(typed a message while a box for a password or secret was open: not kept)",
+];
+
+/** (what the bot itself said → what an agent sees): its own sentences stay whole, but numbers and secrets still go. */
+const BOT_CASES: Array<[string, string]> = [
+  ["Thanks: your account secret is set.", "Thanks: your account secret is set."],
+  ["Press **Accept** on the card, or type **cancel** to stop.", "Press **Accept** on the card, or type **cancel** to stop."],
+  ["That code has expired: codes last 5 minutes. Press **Send a new code** (or type **try again**).", "That code has expired: codes last 5 minutes. Press **Send a new code** (or type **try again**)."],
+  ["Sorry, I can't find your account just now. Please try again later, or type **talk to a person**.", "Sorry, I can't find your account just now. Please try again later, or type **talk to a person**."],
+  ["The code is the 6 digits your authenticator app shows, like 123456.", "The code is the 6 digits your authenticator app shows, like [number removed]."],
+  ["I've texted a code to 07700 900118.", "I've texted a code to *****18."],
+  ["**Harbour-Lantern-58**", "[removed]"],
+  ["Your key is JBSW Y3DP EHPK 3PXP", "Your key is [removed]"],
+  ["Is this you? jane.smith@nhs.net", "Is this you? j***.s***@nhs.net"],
 ];
 
 describe("redact", function () {
@@ -77,6 +106,19 @@ describe("redact", function () {
 
   it("leaves everyday sentences unchanged", function () {
     for (const sentence of ORDINARY) assert.equal(redact(sentence), sentence);
+  });
+
+  for (const [input, expected] of BOT_CASES) {
+    it(`the bot's own ${JSON.stringify(input)} → ${JSON.stringify(expected)}`, function () {
+      assert.equal(redact(input, { author: "bot" }), expected);
+      assert.equal(redact(expected, { author: "bot" }), expected, "and again changes nothing");
+    });
+  }
+
+  it("reads markdown emphasis as formatting only in the bot's own sentences: a person's text is judged as typed", function () {
+    assert.equal(redact("press **Accept**", { author: "bot" }), "press **Accept**");
+    assert.equal(redact("my password is Summer", { author: "bot" }), "my password is Summer", "the bot never says a password: its phrases are its wording");
+    assert.equal(redact("my password is Summer"), "my password is [removed]");
   });
 
   it("changes nothing when run again", function () {

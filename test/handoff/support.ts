@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { TeamsAdapter } from "@microsoft/teams-ai";
-import type { Activity, Entity, TurnContext } from "botbuilder";
+import { TurnContext } from "botbuilder";
+import type { Activity, Entity } from "botbuilder";
 import { parseConfig } from "../../src/config";
 import { AgentsChannel } from "../../src/handoff/agents-channel";
 import { createHandoffDesk } from "../../src/handoff/desk";
@@ -119,6 +120,13 @@ export class Agent {
     return this.say(this.team.channelId, text);
   }
 
+  /** Teams' notice that this person edited (or deleted) one of their messages in a request's thread. */
+  edits(request: ReceivedActivity, how: "edit" | "delete"): Partial<Activity> {
+    const activity = this.activity(this.team.threadOf(request), how === "edit" ? { type: "messageUpdate", text: "Corrected text" } : { type: "messageDelete" });
+    activity.channelData = { ...(activity.channelData as object), eventType: how === "edit" ? "editMessage" : "softDeleteMessage" };
+    return activity;
+  }
+
   /** A message in a conversation of the channel (the channel or any thread). */
   say(conversationId: string, text: string, { mention = true }: { mention?: boolean } = {}): Partial<Activity> {
     return mention
@@ -145,8 +153,11 @@ interface Element {
   value?: string;
   facts?: Array<{ title: string; value: string }>;
   items?: Element[];
+  actions?: Element[];
   data?: Record<string, unknown>;
   id?: string;
+  isVisible?: boolean;
+  targetElements?: Array<string | { elementId: string }>;
   style?: string;
   choices?: Array<{ title: string; value: string }>;
 }
@@ -177,9 +188,50 @@ export class CardView {
     return this.texts.find((t) => t.startsWith(`${title}: `))?.slice(title.length + 2);
   }
 
-  /** The buttons: title and data. */
+  /** Every action, in reading order: those in the body's action sets (nested ones included), then the card's own. */
+  get actions(): Element[] {
+    const out: Element[] = [];
+    const walk = (elements: Element[] = []): void => {
+      for (const e of elements) {
+        if (e.type === "ActionSet") out.push(...(e.actions ?? []));
+        walk(e.items);
+      }
+    };
+    walk(this.content.body);
+    return [...out, ...(this.content.actions ?? [])];
+  }
+
+  /** The buttons that send something (Action.Submit): title and data. */
   get buttons(): Array<{ title: string; data: Record<string, unknown> }> {
-    return (this.content.actions ?? []).map((a) => ({ title: a.title ?? "", data: a.data ?? {} }));
+    return this.actions.filter((a) => a.type === "Action.Submit").map((a) => ({ title: a.title ?? "", data: a.data ?? {} }));
+  }
+
+  /** The texts a reader sees before pressing anything: those in elements hidden at first (isVisible false) left out. */
+  get visibleTexts(): string[] {
+    const out: string[] = [];
+    const walk = (elements: Element[] = []): void => {
+      for (const e of elements) {
+        if (e.isVisible === false) continue;
+        if (e.text) out.push(e.text);
+        for (const f of e.facts ?? []) out.push(`${f.title}: ${f.value}`);
+        walk(e.items);
+      }
+    };
+    walk(this.content.body);
+    return out;
+  }
+
+  /** Every element of the body, depth first (for ids and order). */
+  get elements(): Element[] {
+    const out: Element[] = [];
+    const walk = (elements: Element[] = []): void => {
+      for (const e of elements) {
+        out.push(e);
+        walk(e.items);
+      }
+    };
+    walk(this.content.body);
+    return out;
   }
 
   /** The data of the button with this verb. */
@@ -226,6 +278,8 @@ export interface DeskRig {
   turn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
   /** Runs one activity from the agents' channel through the desk's agents' handler. */
   agents(activity: Partial<Activity>): Promise<void>;
+  /** A turn context for an activity, without running it (for the router's questions, such as isAgentActivity). */
+  contextFor(activity: Partial<Activity>): TurnContext;
   /** A person in a personal chat whose conversation reference the bot has. */
   person(): Promise<TeamsUser>;
   /** The messages the bot sent a person, oldest first. */
@@ -287,6 +341,7 @@ export async function startDeskRig(options: { installed?: boolean } = {}): Promi
     advance: (ms) => void (now += ms),
     turn,
     agents: (activity) => turn(activity, wiring.onAgentActivity),
+    contextFor: (activity) => new TurnContext(adapter, activity),
     async person() {
       const user = new TeamsUser(serviceUrl);
       await turn(user.install(), async (context) => void (await references.capture(context)));

@@ -97,6 +97,17 @@ describe("Teams app manifest", () => {
     assert.equal(bot.isNotificationOnly, false);
   });
 
+  it("asks the team's consent to read its channel messages, so agents' replies in a request thread reach the bot", () => {
+    const manifest = filledManifest();
+    assert.deepEqual(manifest.authorization, { permissions: { resourceSpecific: [{ name: "ChannelMessage.Read.Group", type: "Application" }] } });
+    // Microsoft's RSC instructions (manifest 1.12 and later) also ask for webApplicationInfo naming the app's Entra
+    // app (the bot's); its resource has no use in RSC but must be set.
+    assert.deepEqual(manifest.webApplicationInfo, { id: SAMPLE_ENV.BOT_ID, resource: `api://botid-${SAMPLE_ENV.BOT_ID}` });
+    assert.deepEqual(schemaErrors(manifest), []);
+    // Only the team's channel messages: no chat-wide or tenant-wide permission rides along.
+    assert.doesNotMatch(JSON.stringify(manifest), /ChatMessage\.Read|\.All"/);
+  });
+
   it("lists the routed commands for personal scope, each with a one-line description", () => {
     const bot = asObject((filledManifest().bots as JsonValue[])[0]);
     const lists = (bot.commandLists as JsonValue[]).map(asObject);

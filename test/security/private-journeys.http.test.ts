@@ -34,8 +34,14 @@ class Member {
     assert.equal(response.status, 200, await response.clone().text());
     return ((await response.json()) as { activities: Partial<Activity>[] }).activities;
   }
+  /**
+   * A typed message. In a team's channel it @mentions the bot, as Teams requires for the bot to get it; with the
+   * permission to read the team's channel messages the bot gets the others too, and answers none of them.
+   */
   say(text: string): Promise<Partial<Activity>[]> {
-    return this.send({ text });
+    if (this.where.conversationType !== "channel") return this.send({ text });
+    const mention = { type: "mention", text: "<at>NHSmail helpdesk</at>", mentioned: { id: "bot", name: "NHSmail helpdesk" } };
+    return this.send({ text: `<at>NHSmail helpdesk</at> ${text}`, entities: [mention] });
   }
   submit(value: Record<string, unknown>): Promise<Partial<Activity>[]> {
     return this.send({ value });

@@ -96,7 +96,10 @@ for (const backend of backends) {
     it("check does not count, and refuses once the window's count reaches the limit", async function () {
       const throttles = await open();
       const key = email();
-      for (let i = 0; i < 20; i += 1) assert.deepEqual(await throttles.check("codeChecked", key), { allowed: true });
+      for (let i = 0; i < 20; i += 1) assert.deepEqual(await throttles.check("codeChecked", key), { allowed: true, remaining: 5 });
+      await throttles.consume("codeChecked", key);
+      assert.deepEqual(await throttles.check("codeChecked", key), { allowed: true, remaining: 4 }, "check says how many are left");
+      await throttles.reset(key);
       assert.deepEqual(await consumeTimes(throttles, "codeChecked", key, 5), [true, true, true, true, true]);
       const checked = await throttles.check("codeChecked", key);
       assert.equal(checked.allowed, false);
