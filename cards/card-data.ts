@@ -86,8 +86,8 @@ export interface ChecklistTaskLine {
   title: string;
   /** "Done", "To do" or "Waiting". */
   status: string;
-  /** Adaptive Card colour of the status: "Good", "Accent" or "Default". */
-  statusColor: string;
+  /** True for the task to do next: its status is shown in the accent colour. */
+  highlight: boolean;
   /** One line of what it involves, or what it waits for. */
   detail: string;
   /** The button to start it; empty when the task is done or waiting. */
@@ -98,17 +98,21 @@ export interface ChecklistTaskLine {
 export interface ChecklistCardData {
   greeting: string;
   tasks: ChecklistTaskLine[];
-  /** Whether MFA is required for this account, and why. */
+  /** Before enrolment, whether MFA is required for this account and why; once enrolled, how the codes come. */
   mfaNote: string;
-  /** When email sending should work, once the AUP is accepted; empty otherwise. */
+  /** When email sending should work, once the AUP is accepted; empty otherwise, and on a finished checklist. */
   syncNote: string;
   complete: boolean;
+  /** The closing line of a finished checklist: "ready to use", or when email sending works if still synchronising. */
+  completeNote: string;
 }
 
 /** Data for the first-login sign-in card: the address, and the temporary (or current) password in a masked box. */
 export interface SignInCardData {
   /** Why the last attempt was refused; empty for none. */
   error: string;
+  /** The address typed last time, shown in its box again; empty for an empty box. Never the password. */
+  email: string;
 }
 
 /** Data for the change-password card: old password, then the new one twice; never holds a password. */
@@ -116,6 +120,8 @@ export interface ChangePasswordCardData {
   title: string;
   /** A line under the title, e.g. that the temporary password stops working. */
   intro: string;
+  /** Whether to ask for the current password; false when the person signed in with it earlier in the same journey. */
+  askCurrent: boolean;
   problems: string[];
   rules: Array<{ mark: string; text: string }>;
 }
@@ -151,13 +157,20 @@ export interface MfaChooseCardData {
   reason: string;
 }
 
-/** Data for the authenticator-app enrolment card: the QR code and the key (removed from the chat once used). */
+/**
+ * Data for the authenticator-app enrolment card: a link that opens the app (for a person on their phone), the QR code
+ * (for a person at a computer) and the key by hand; all removed from the chat once used.
+ */
 export interface MfaAppCardData {
   /** PNG data URI of the QR code of the otpauth URI. */
   qrImage: string;
+  /** The otpauth URI itself, for the button that opens the authenticator app on the phone showing the chat. */
+  appLink: string;
   /** The key, in groups of four, for typing into the app by hand. */
   key: string;
   error: string;
+  /** True when the chat is open on a phone: the "I'm on my phone" path comes first, the QR code second. */
+  phoneFirst: boolean;
 }
 
 /** Data for the password-expiry reminder. */

@@ -173,7 +173,7 @@ export const enterCodeCard = (data: EnterCodeCardData): Attachment => renderCard
 export const checklistCard = (data: ChecklistCardData): Attachment => renderCard("checklist", data);
 /** Sign in to first-login help: address and password (masked). */
 export const signInCard = (data: SignInCardData): Attachment => renderCard("signIn", data);
-/** Old password and the new one twice, with the policy checklist. */
+/** The new password twice (after the current one, unless the person signed in with it in this journey), with the policy checklist. */
 export const changePasswordCard = (data: ChangePasswordCardData): Attachment => renderCard("changePassword", data);
 /** The Acceptable Use Policy summary, a link, and Accept / Not now. */
 export const aupCard = (data: AupCardData): Attachment => renderCard("aup", data);
@@ -183,8 +183,12 @@ export const syncNoticeCard = (data: SyncNoticeCardData): Attachment => renderCa
 export const profileCard = (data: ProfileCardData): Attachment => renderCard("profile", data);
 /** Choose how to enrol for MFA: authenticator app or text message. */
 export const mfaChooseCard = (data: MfaChooseCardData): Attachment => renderCard("mfaChoose", data);
-/** The QR code and key for an authenticator app, and a box for the first code. */
-export const mfaAppCard = (data: MfaAppCardData): Attachment => renderCard("mfaApp", data);
+/**
+ * An authenticator app's set-up: the button that opens the app (on a phone) and the QR code (at a computer), in the
+ * order that suits the client, then the key and a box for the first code.
+ */
+export const mfaAppCard = (data: MfaAppCardData): Attachment =>
+  renderCard("mfaApp", { ...data, paths: data.phoneFirst ? ["phone", "computer"] : ["computer", "phone"] });
 /** The password expires soon, with a button to change it. */
 export const passwordExpiryCard = (data: PasswordExpiryCardData): Attachment => renderCard("passwordExpiry", data);
 /** A reminder to enrol for MFA, with a button that opens that task. */

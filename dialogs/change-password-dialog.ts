@@ -8,7 +8,7 @@ import { ukDateTime } from "../src/uk-time";
 import type { RuleOutcome } from "../src/policy";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
-import type { ChangePasswordOptions, ChangePasswordResult, FirstLoginServices } from "./first-login-services";
+import type { ChangePasswordOptions, ChangePasswordResult, FirstLoginServices, SignedInFlag } from "./first-login-services";
 import { DONT_TYPE_PASSWORDS, MAX_PASSWORD_INPUT, checkNewPassword, policyChecklist, readNewPassword } from "./password-check";
 import { CardSubmitPrompt, cardText } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
@@ -18,8 +18,10 @@ import { audit, recordFailedProof, replaceSubmittedCard, sayBlocked } from "./re
 export const OLD_MISSING = "Type your current password in the first box.";
 /** Said when the current password is wrong. */
 export const OLD_WRONG = "Your current password isn't right. Check it and try again: capital and small letters count.";
+/** Said when the password changed (somewhere else) after the person signed in: the sign-in no longer proves it. */
+export const CHANGED_SINCE_SIGN_IN = "Your password has been changed since you signed in here. Type your current password in the first box.";
 
-/** What the card says for each reason. */
+/** What the card says for each reason, when it asks for the current password. */
 const CARD_TEXT: Record<ChangePasswordOptions["reason"], { title: string; intro: string }> = {
   temporary: {
     title: "Change your temporary password",
@@ -29,6 +31,13 @@ const CARD_TEXT: Record<ChangePasswordOptions["reason"], { title: string; intro:
     title: "Change your password",
     intro: "Type your current password, then choose a new one. Once it's changed, the old password stops working.",
   },
+};
+
+/** What the card says for each reason when the person signed in with the password in this journey (it isn't asked again). */
+const SIGNED_IN_INTRO: Record<ChangePasswordOptions["reason"], string> = {
+  temporary:
+    "Choose a new password that only you know. You've already signed in with your temporary password here, so there's no need to type it again. Once it's changed, the temporary password stops working.",
+  expiring: "Choose a new password. You've already signed in with your current password here, so there's no need to type it again. Once it's changed, the old password stops working.",
 };
 
 /** What to say once the password is changed: what stopped working, until when the new one lasts, and what next. */
@@ -41,17 +50,19 @@ export function passwordChangedMessage(reason: ChangePasswordOptions["reason"], 
 
 interface ChangePromptOptions {
   retryPrompt?: Partial<Activity>;
-  validations: { email: string; reason: ChangePasswordOptions["reason"] };
+  validations: { email: string; reason: ChangePasswordOptions["reason"]; signedIn?: SignedInFlag };
 }
 
 /**
  * Step 2 of the guide (and the change before a password expires): the current password, then the new one typed
  * twice, checked against the whole policy. A wrong current password counts against the account like a failed proof
- * of identity. Setting the password clears the temporary flag, so a temporary password stops working.
+ * of identity. When the person signed in with the password earlier in the same journey, that sign-in is the proof
+ * and only the new password is asked for. Setting the password clears the temporary flag, so a temporary password
+ * stops working.
  */
 export class ChangePasswordDialog extends HelpdeskDialog {
   protected readonly helpText =
-    "Type your current password in the first box, then your new password in the other two, and press Change password. The card lists the rules the new one must meet.";
+    "Type your new password in both boxes (and your current password first, if the card asks for it), then press Change password. The card lists the rules the new one must meet.";
 
   constructor(private readonly services: FirstLoginServices) {
     super(DialogId.ChangePassword);
@@ -61,13 +72,13 @@ export class ChangePasswordDialog extends HelpdeskDialog {
   }
 
   private async askStep(step: WaterfallStepContext<ChangePasswordOptions>): Promise<DialogTurnResult> {
-    const { email, reason } = step.options;
+    const { email, reason, signedIn } = step.options;
     if (!(await this.services.throttles.check("identityFailed", email)).allowed) {
       await sayBlocked(step.context, this.services);
       return step.endDialog({ changed: false } satisfies ChangePasswordResult);
     }
-    const card = this.card(reason, []);
-    return step.prompt(PromptId.ChangePassword, { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitPasswordChange], email, reason } });
+    const card = this.card({ reason, signedIn }, []);
+    return step.prompt(PromptId.ChangePassword, { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitPasswordChange], email, reason, signedIn } });
   }
 
   private async doneStep(step: WaterfallStepContext<ChangePasswordOptions>): Promise<DialogTurnResult> {
@@ -76,36 +87,45 @@ export class ChangePasswordDialog extends HelpdeskDialog {
     return step.endDialog(result);
   }
 
-  private card(reason: ChangePasswordOptions["reason"], problems: string[], rules?: RuleOutcome[]): Partial<Activity> {
-    return MessageFactory.attachment(changePasswordCard({ ...CARD_TEXT[reason], problems, rules: policyChecklist(this.services.policy, rules) }));
+  /** The card: without the current-password box when the person signed in with it in this journey. */
+  private card({ reason, signedIn }: Pick<ChangePasswordOptions, "reason" | "signedIn">, problems: string[], rules?: RuleOutcome[]): Partial<Activity> {
+    const text = signedIn ? { title: CARD_TEXT[reason].title, intro: SIGNED_IN_INTRO[reason] } : CARD_TEXT[reason];
+    return MessageFactory.attachment(changePasswordCard({ ...text, askCurrent: !signedIn, problems, rules: policyChecklist(this.services.policy, rules) }));
   }
 
   private async validate(prompt: PromptValidatorContext<CardSubmission>): Promise<boolean> {
     const options = prompt.options as ChangePromptOptions;
-    const { reason } = options.validations;
     const submission = prompt.recognized.value;
     if (!prompt.recognized.succeeded || !submission) {
       // Whatever was typed is neither kept nor logged: only this warning goes back.
-      options.retryPrompt = prompt.context.activity.text ? { ...this.card(reason, []), text: DONT_TYPE_PASSWORDS } : this.card(reason, []);
+      const card = this.card(options.validations, []);
+      options.retryPrompt = prompt.context.activity.text ? { ...card, text: DONT_TYPE_PASSWORDS } : card;
       return false;
     }
     await replaceSubmittedCard(prompt.context, [submittedCard({ title: "Password change submitted", note: "For your security, the boxes have been cleared." })]);
     (prompt.recognized as { value: unknown }).value = undefined;
     const outcome = await this.change(prompt.context, submission, options.validations);
     if ("problems" in outcome) {
-      options.retryPrompt = this.card(reason, outcome.problems, outcome.rules);
+      // Read after the change: a sign-in that no longer counts brings the current-password box back.
+      options.retryPrompt = this.card(options.validations, outcome.problems, outcome.rules);
       return false;
     }
     (prompt.recognized as { value: unknown }).value = outcome;
     return true;
   }
 
-  /** Checks the three boxes and changes the password; returns the result, or what to show on the card again. */
-  private async change(context: TurnContext, submission: CardSubmission, { email, reason }: ChangePromptOptions["validations"]): Promise<ChangePasswordResult | { problems: string[]; rules?: RuleOutcome[] }> {
-    const old = cardText(submission, "oldPassword", MAX_PASSWORD_INPUT);
+  /**
+   * Checks the boxes and changes the password; returns the result, or what to show on the card again. The current
+   * password is read only when the card asked for it: after a sign-in in this journey, a current-password value in
+   * the submission is ignored, and the sign-in counts only while the password is still the one signed in with.
+   */
+  private async change(context: TurnContext, submission: CardSubmission, validations: ChangePromptOptions["validations"]): Promise<ChangePasswordResult | { problems: string[]; rules?: RuleOutcome[] }> {
+    const { email, reason, signedIn } = validations;
+    const old = signedIn ? undefined : cardText(submission, "oldPassword", MAX_PASSWORD_INPUT);
     const reading = readNewPassword(submission);
-    const boxes = [...(old ? [] : [OLD_MISSING]), ...(reading.ok ? [] : [reading.problem])];
-    if (!old || !reading.ok) return { problems: boxes };
+    const oldMissing = !signedIn && !old;
+    const boxes = [...(oldMissing ? [OLD_MISSING] : []), ...(reading.ok ? [] : [reading.problem])];
+    if (oldMissing || !reading.ok) return { problems: boxes };
 
     const blocked = async (): Promise<ChangePasswordResult> => {
       await sayBlocked(context, this.services);
@@ -114,7 +134,14 @@ export class ChangePasswordDialog extends HelpdeskDialog {
     };
     if (!(await this.services.throttles.check("identityFailed", email)).allowed) return blocked();
     const account = await this.services.directory.findByEmail(email);
-    if (!account || !(await this.services.hasher.verify(old, account.passwordHash))) {
+    const proved = account && (signedIn ? signedIn.passwordChangedAt === account.passwordChangedAt : await this.services.hasher.verify(old ?? "", account.passwordHash));
+    if (!account || !proved) {
+      if (signedIn) {
+        // The password changed after the sign-in: the current one must be typed after all (the card shows its box).
+        delete validations.signedIn;
+        await audit(context, this.services, { type: "password.change", outcome: "failed", email, detail: "changed-since-sign-in" });
+        return { problems: [CHANGED_SINCE_SIGN_IN] };
+      }
       await audit(context, this.services, { type: "password.change", outcome: "failed", email, detail: "wrong-password" });
       return (await recordFailedProof(this.services, email)) ? { problems: [OLD_WRONG] } : blocked();
     }

@@ -11,7 +11,7 @@ import { AcceptAupDialog } from "./accept-aup-dialog";
 import { UpdateProfileDialog } from "./update-profile-dialog";
 import { EnrolMfaDialog } from "./enrol-mfa-dialog";
 import { teamsUserOf } from "./first-login-services";
-import type { ChangePasswordResult, FirstLoginServices, SignInResult, TaskResult } from "./first-login-services";
+import type { ChangePasswordOptions, ChangePasswordResult, FirstLoginServices, SignedInFlag, SignInResult, TaskResult } from "./first-login-services";
 
 /** How the journey starts: at a task (a checklist button), for a password change (an expiry reminder), or as it stands. */
 export interface FirstLoginOptions {
@@ -20,6 +20,11 @@ export interface FirstLoginOptions {
   changePassword?: boolean;
   /** Set when the journey loops to the next task: the address is known and the checklist is on screen. */
   email?: string;
+  /**
+   * Set only by this dialog, when it loops to the next task after the person signed in earlier in this journey (see
+   * {@link ChangePasswordOptions.signedIn}): the sign-in proves the password, so it isn't asked for again.
+   */
+  signedIn?: SignedInFlag;
 }
 
 /** Said when a person leaves a task for later. */
@@ -39,6 +44,10 @@ const TASK_DIALOG: Record<FirstLoginTask, string> = {
 interface FirstLoginValues {
   email?: string;
   task?: FirstLoginTask;
+  /** True while the person is signing in with the address and password in this journey. */
+  signingIn?: boolean;
+  /** Set once they have: the flag that spares them typing the password again (never the password). */
+  signedIn?: SignedInFlag;
 }
 
 /**
@@ -46,7 +55,9 @@ interface FirstLoginValues {
  * done) and the four tasks in order — change the temporary password, accept the Acceptable Use Policy, update the
  * profile and set the account secret, enrol for MFA. Progress lives in the directory, so the journey resumes where
  * it was left, from any button or from "I'm a new user". A person is known by the link between their Teams user and
- * their address (made by the provisioning notice), or signs in with the address and password first.
+ * their address (made by the provisioning notice), or signs in with the address and password first. A sign-in in
+ * this journey proves the password, so the password change that follows doesn't ask for it again; the proof is a flag
+ * in dialog state (with the password's change time, so it lapses if the password changes), never the password.
  */
 export class FirstLoginDialog extends HelpdeskDialog {
   protected readonly helpText = "I'm guiding you through your first NHSmail login, one task at a time. Answer the card above, or type **cancel** to stop: your progress is kept.";
@@ -67,6 +78,7 @@ export class FirstLoginDialog extends HelpdeskDialog {
     if (step.options.email) return step.next({ email: step.options.email } satisfies SignInResult);
     const linked = await this.services.links.emailOf(teamsUserOf(step.context));
     if (linked && (await this.services.directory.findByEmail(linked))) return step.next({ email: linked } satisfies SignInResult);
+    (step.values as FirstLoginValues).signingIn = true;
     return step.beginDialog(DialogId.SignIn);
   }
 
@@ -76,9 +88,12 @@ export class FirstLoginDialog extends HelpdeskDialog {
     if (!account) return step.endDialog();
     const values = step.values as FirstLoginValues;
     values.email = account.email;
+    // A sign-in just now (its address is the account's) proves the password as it stands; a linked person proved nothing here.
+    const signedIn = step.options.signedIn ?? (values.signingIn ? { passwordChangedAt: account.passwordChangedAt } : undefined);
+    values.signedIn = signedIn;
 
     if (step.options.changePassword) {
-      return step.beginDialog(DialogId.ChangePassword, { email: account.email, reason: account.temporaryPassword ? "temporary" : "expiring" });
+      return step.beginDialog(DialogId.ChangePassword, { email: account.email, reason: account.temporaryPassword ? "temporary" : "expiring", signedIn } satisfies ChangePasswordOptions);
     }
     if (!step.options.email && !(await this.pressedOnChecklist(step, account.email))) await this.postChecklist(step, account);
 
@@ -93,11 +108,11 @@ export class FirstLoginDialog extends HelpdeskDialog {
     const task = wanted?.status === "ready" ? wanted.task : checklist.next;
     if (!task) return step.endDialog();
     values.task = task;
-    return step.beginDialog(TASK_DIALOG[task], task === "password" ? { email: account.email, reason: "temporary" } : { email: account.email });
+    return step.beginDialog(TASK_DIALOG[task], task === "password" ? ({ email: account.email, reason: "temporary", signedIn } satisfies ChangePasswordOptions) : { email: account.email });
   }
 
   private async afterTaskStep(step: WaterfallStepContext<FirstLoginOptions>): Promise<DialogTurnResult> {
-    const { email, task } = step.values as FirstLoginValues;
+    const { email, task, signedIn } = step.values as FirstLoginValues;
     const result = step.result as (TaskResult & ChangePasswordResult) | undefined;
     if (!email) return step.endDialog();
     if (step.options.changePassword) return step.endDialog();
@@ -112,7 +127,7 @@ export class FirstLoginDialog extends HelpdeskDialog {
       await step.context.sendActivity(ALL_DONE);
       return step.endDialog();
     }
-    return step.replaceDialog(this.id, { email } satisfies FirstLoginOptions);
+    return step.replaceDialog(this.id, { email, signedIn } satisfies FirstLoginOptions);
   }
 
   /** True when the person pressed a button on the remembered checklist card of this conversation (so it's on screen). */

@@ -44,6 +44,19 @@ export interface SignInResult {
 export interface ChangePasswordOptions {
   email: string;
   reason: "temporary" | "expiring";
+  /**
+   * Set only by the first-login journey, when the person signed in with this account's password earlier in the same
+   * journey: that sign-in is the proof they know it, so the card doesn't ask for it again. A flag, never the
+   * password: it carries only the account's `passwordChangedAt` at the sign-in, so it stops counting if the password
+   * changes in the meantime.
+   */
+  signedIn?: SignedInFlag;
+}
+
+/** "Signed in with the account's password in this journey", while the password is still the one signed in with. */
+export interface SignedInFlag {
+  /** The account's `passwordChangedAt` when the person signed in. */
+  passwordChangedAt: string;
 }
 /** The change result. */
 export interface ChangePasswordResult {
@@ -64,4 +77,16 @@ export interface TaskResult {
 /** The Teams user of a turn: the Entra object id when known, else the channel's user id. */
 export function teamsUserOf(context: TurnContext): string {
   return context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "unknown";
+}
+
+/** Phone platforms in Teams' `clientInfo` entity. */
+const PHONE_PLATFORMS: ReadonlySet<string> = new Set(["android", "ios"]);
+
+/**
+ * True when the turn came from Teams on a phone: Teams names the client in a `clientInfo` entity
+ * (`platform: "android" | "ios" | "web" | "windows" | "mac"`). False when it doesn't say (another channel).
+ */
+export function isOnPhone(context: TurnContext): boolean {
+  const info = context.activity.entities?.find((entity) => entity.type === "clientInfo") as { platform?: unknown } | undefined;
+  return typeof info?.platform === "string" && PHONE_PLATFORMS.has(info.platform.toLowerCase());
 }

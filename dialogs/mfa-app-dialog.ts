@@ -4,6 +4,7 @@ import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } f
 import { mfaAppCard, submittedCard } from "../cards/render";
 import { otpauthUri } from "../src/verification/totp";
 import { HelpdeskDialog } from "./base-dialog";
+import { isOnPhone } from "./first-login-services";
 import type { FirstLoginServices, TaskOptions, TaskResult } from "./first-login-services";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
@@ -18,7 +19,8 @@ export const APP_CODE_WRONG = "That code didn't work. Codes change every 30 seco
 /** Said when a code typed in the chat is not right; the card above is still there to use. */
 export const TYPED_CODE_WRONG = "That code didn't work. Codes change every 30 seconds: type the one your app shows now, here or in the box on the card above.";
 /** Said when a typed message is not a code. */
-export const TYPED_NOT_A_CODE = "Scan the QR code on the card above with your authenticator app (or type in the key), then type the 6-digit code the app shows.";
+export const TYPED_NOT_A_CODE =
+  "Add NHSmail to your authenticator app with the card above (the button on your phone, the QR code from a computer, or the key by hand), then type the 6-digit code the app shows.";
 /** Said once the app is set up. */
 export const APP_ENROLLED = "Your authenticator app is set up. From now on, when NHSmail asks for a code, open the app and type the one it shows.";
 /** Said when the account cannot be read. */
@@ -34,16 +36,19 @@ interface AppCodeValidations {
 
 /** What the QR code and key card becomes once the app is set up, so the key does not stay in the chat. */
 const KEY_REMOVED = (): Attachment[] => [
-  submittedCard({ title: "Authenticator app set up", note: "For your security, the QR code and key have been removed from this chat." }),
+  submittedCard({ title: "Authenticator app set up", note: "For your security, the button, QR code and key have been removed from this chat." }),
 ];
 
 /**
- * MFA with an authenticator app: a fresh secret, shown once as a QR code and as a key to type by hand, confirmed
- * with the first code the app shows. Dialog state is stored, so the secret is kept sealed there and opened only to
- * draw the card and to check a code; the card is never kept as the prompt. Ends `{ done: true }` when enrolled.
+ * MFA with an authenticator app: a fresh secret, shown on one card as a button that opens the app (an `otpauth://`
+ * link, for a person whose chat is on the phone itself), a QR code (for a person at a computer) and a key to type by
+ * hand, confirmed with the first code the app shows. On Teams for Android or iOS the phone's way comes first. Dialog
+ * state is stored, so the secret is kept sealed there and opened only to draw the card and to check a code; the card
+ * is never kept as the prompt. Ends `{ done: true }` when enrolled.
  */
 export class MfaAppDialog extends HelpdeskDialog {
-  protected readonly helpText = "Scan the QR code on the card with your authenticator app (or type in the key), then type the 6-digit code the app shows.";
+  protected readonly helpText =
+    "Add NHSmail to your authenticator app with the card: on your phone, tap the button; at a computer, scan the QR code; or type in the key. Then type the 6-digit code the app shows.";
 
   constructor(private readonly services: FirstLoginServices) {
     super(DialogId.MfaApp);
@@ -76,10 +81,14 @@ export class MfaAppDialog extends HelpdeskDialog {
     return step.endDialog({ done: true } satisfies TaskResult);
   }
 
-  /** Draws the card with the QR code of the otpauth URI and the key in groups of four; returns its activity id. */
+  /**
+   * Draws the card with the otpauth URI as a button and as a QR code, and the key in groups of four, the phone's way
+   * first when the person is on a phone; returns its activity id.
+   */
   private async sendCard(context: TurnContext, email: string, secret: string, error: string): Promise<string | undefined> {
-    const qrImage = await this.services.qrCode(otpauthUri(secret, email));
-    const card = mfaAppCard({ qrImage, key: groupsOfFour(secret), error });
+    const appLink = otpauthUri(secret, email);
+    const qrImage = await this.services.qrCode(appLink);
+    const card = mfaAppCard({ qrImage, appLink, key: groupsOfFour(secret), error, phoneFirst: isOnPhone(context) });
     const sent = await context.sendActivity({ type: "message", attachments: [card] });
     return sent?.id;
   }

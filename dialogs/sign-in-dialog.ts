@@ -6,6 +6,7 @@ import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } f
 import { signInCard, submittedCard } from "../cards/render";
 import { Verb } from "../cards/verbs";
 import { readNhsmailAddress } from "../src/directory/email";
+import type { EmailReading } from "../src/directory/email";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { teamsUserOf } from "./first-login-services";
@@ -32,8 +33,11 @@ export const SIGN_IN_WRONG =
 
 const MAX_ADDRESS_INPUT = 320;
 
-/** What a submission came to: signed in, blocked (already told), or refused with a line for the card. */
-type Attempt = { result: SignInResult } | { refused: string };
+/**
+ * What a submission came to: signed in, blocked (already told), or refused with a line for the card and the address
+ * to show in its box again (empty for none).
+ */
+type Attempt = { result: SignInResult } | { refused: string; address: string };
 
 /**
  * First login, before anything else: a Teams user not yet linked to an address proves which account is theirs with
@@ -63,7 +67,7 @@ export class SignInDialog extends HelpdeskDialog {
       await sayBlocked(step.context, this.services);
       return step.endDialog({} satisfies SignInResult);
     }
-    const card = this.card("");
+    const card = this.card("", "");
     return step.prompt(PromptId.SignIn, { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitSignIn] } });
   }
 
@@ -71,8 +75,8 @@ export class SignInDialog extends HelpdeskDialog {
     return step.endDialog(step.result as SignInResult);
   }
 
-  private card(error: string): Partial<Activity> {
-    return MessageFactory.attachment(signInCard({ error }));
+  private card(error: string, email: string): Partial<Activity> {
+    return MessageFactory.attachment(signInCard({ error, email }));
   }
 
   private async validate(prompt: PromptValidatorContext<CardSubmission>): Promise<boolean> {
@@ -80,14 +84,14 @@ export class SignInDialog extends HelpdeskDialog {
     const submission = prompt.recognized.value;
     if (!prompt.recognized.succeeded || !submission) {
       // Whatever was typed is neither kept nor logged: only this warning goes back.
-      options.retryPrompt = prompt.context.activity.text ? { ...this.card(""), text: SIGN_IN_USE_CARD } : this.card("");
+      options.retryPrompt = prompt.context.activity.text ? { ...this.card("", ""), text: SIGN_IN_USE_CARD } : this.card("", "");
       return false;
     }
     await replaceSubmittedCard(prompt.context, [submittedCard({ title: "Sign-in details submitted", note: "For your security, the boxes have been cleared." })]);
     (prompt.recognized as { value: unknown }).value = undefined;
     const attempt = await this.attempt(prompt.context, submission);
     if ("refused" in attempt) {
-      options.retryPrompt = this.card(attempt.refused);
+      options.retryPrompt = this.card(attempt.refused, attempt.address);
       return false;
     }
     (prompt.recognized as { value: unknown }).value = attempt.result;
@@ -97,9 +101,10 @@ export class SignInDialog extends HelpdeskDialog {
   private async attempt(context: TurnContext, submission: CardSubmission): Promise<Attempt> {
     const typedAddress = cardText(submission, "email", MAX_ADDRESS_INPUT);
     const password = cardText(submission, "password", MAX_PASSWORD_INPUT);
-    if (!typedAddress?.trim() || !password) return { refused: SIGN_IN_MISSING };
-    const address = readNhsmailAddress(typedAddress);
-    if (!address.ok) return { refused: SIGN_IN_NOT_NHSMAIL };
+    const address = readNhsmailAddress(typedAddress ?? "");
+    const kept = addressToKeep(typedAddress, address);
+    if (!typedAddress?.trim() || !password) return { refused: SIGN_IN_MISSING, address: kept };
+    if (!address.ok) return { refused: SIGN_IN_NOT_NHSMAIL, address: kept };
     const email = address.email;
 
     const user = userKey(context, this.services);
@@ -117,10 +122,20 @@ export class SignInDialog extends HelpdeskDialog {
       await audit(context, this.services, { type: "firstLogin.signIn", outcome: "failed", email, detail: account ? "wrong-password" : "unknown-address" });
       const accountAllowed = await recordFailedProof(this.services, email);
       const userAllowed = (await this.services.throttles.consume("userAttempts", user)).allowed && (await this.services.throttles.check("userAttempts", user)).allowed;
-      return accountAllowed && userAllowed ? { refused: SIGN_IN_WRONG } : blocked();
+      return accountAllowed && userAllowed ? { refused: SIGN_IN_WRONG, address: email } : blocked();
     }
     await this.services.links.link(teamsUserOf(context), email);
     await audit(context, this.services, { type: "firstLogin.signIn", outcome: "passed", email });
     return { result: { email } };
   }
+}
+
+/**
+ * What goes back into the address box when the card is shown again, so only the password has to be typed again:
+ * an NHSmail address as read, or any other text shaped like an email address as typed (to be corrected). Anything
+ * else (which could be a password typed into the wrong box) is not echoed.
+ */
+function addressToKeep(typed: string | undefined, reading: EmailReading): string {
+  if (reading.ok) return reading.email;
+  return reading.reason === "not-nhsmail" && typed ? typed.trim() : "";
 }

@@ -2,8 +2,8 @@ import type { Attachment } from "botbuilder";
 import { checklistCard } from "../../cards/render";
 import type { ChecklistTaskLine } from "../../cards/render";
 import type { Account } from "../directory/account";
-import { checklistOf } from "./checklist";
-import type { FirstLoginTask, TaskStatus } from "./checklist";
+import { checklistOf, isDone } from "./checklist";
+import type { Checklist, FirstLoginTask, TaskStatus } from "./checklist";
 import { ukTime } from "../uk-time";
 
 /** What each task is called on the checklist, what it involves, and its button. */
@@ -34,15 +34,34 @@ const TASK_TEXT: Record<FirstLoginTask, { title: string; detail: string; waiting
   },
 };
 
-const STATUS: Record<TaskStatus, { status: string; statusColor: string }> = {
-  done: { status: "Done", statusColor: "Good" },
-  ready: { status: "To do", statusColor: "Accent" },
-  waiting: { status: "Waiting", statusColor: "Default" },
+// Only the task to do next is coloured (Accent: legible in Teams' light and dark themes alike).
+const STATUS: Record<TaskStatus, { status: string; highlight: boolean }> = {
+  done: { status: "Done", highlight: false },
+  ready: { status: "To do", highlight: true },
+  waiting: { status: "Waiting", highlight: false },
 };
+
+/** What the checklist says about MFA: once enrolled, how the codes come (no more "required"); before, whether it's required and why. */
+function mfaNoteFor(account: Account, checklist: Checklist): string {
+  if (!isDone(account, "mfa")) return checklist.mfa.reason;
+  return account.mfaMethod === "sms"
+    ? "You're set up for MFA: when NHSmail asks for a code, use the one texted to your mobile."
+    : "You're set up for MFA: when NHSmail asks for a code, use the one your authenticator app shows.";
+}
+
+/**
+ * The line under a finished checklist, true at the time it is drawn: while the account is still synchronising, when
+ * email sending works; after that, that the account is ready to use.
+ */
+function completeNoteFor(syncReadyAt: Date | undefined, now: Date): string {
+  return syncReadyAt && syncReadyAt.getTime() > now.getTime()
+    ? `All four tasks are done. Thank you — email sending works from about ${ukTime(syncReadyAt)}, once your account has synchronised.`
+    : "All four tasks are done. Thank you — your NHSmail account is ready to use.";
+}
 
 /**
  * The first-login checklist card for an account: each task with its state, a button for each task that is ready,
- * whether MFA is required, and when email sending should work.
+ * whether MFA is required, and when email sending should work. A finished checklist says only what is true now.
  */
 export function checklistCardFor(account: Account, options: { syncMinutes: number; now: Date }): Attachment {
   const checklist = checklistOf(account, options.syncMinutes);
@@ -52,7 +71,8 @@ export function checklistCardFor(account: Account, options: { syncMinutes: numbe
     return { task, number: index + 1, title: text.title, detail, action: status === "ready" ? text.action : "", ...STATUS[status] };
   });
   const ready = checklist.syncReadyAt;
-  const syncNote = !ready
+  // A finished checklist says when email works in its closing line instead.
+  const syncNote = !ready || checklist.complete
     ? ""
     : ready.getTime() > options.now.getTime()
       ? `Email sending works once your account has synchronised: allow up to ${Math.round(options.syncMinutes / 60 * 10) / 10} hours, until about ${ukTime(ready)}.`
@@ -63,8 +83,9 @@ export function checklistCardFor(account: Account, options: { syncMinutes: numbe
       ? `${name ? `${name}, you` : "You"}'ve completed your first login.`
       : `${name ? `Welcome to NHSmail, ${name}.` : "Welcome to NHSmail."} There are four tasks to complete before you can use your account. I'll guide you through each one here.`,
     tasks,
-    mfaNote: checklist.mfa.reason,
+    mfaNote: mfaNoteFor(account, checklist),
     syncNote,
     complete: checklist.complete,
+    completeNote: checklist.complete ? completeNoteFor(ready, options.now) : "",
   });
 }

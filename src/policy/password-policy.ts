@@ -49,13 +49,21 @@ export interface PolicyVerdict {
   failures: RuleFailure[];
 }
 
-const COMMON_MESSAGES: Record<CommonPasswordResult["reasons"][number], string> = {
+const COMMON_MESSAGES: Record<Exclude<CommonPasswordResult["reasons"][number], "personal-info">, string> = {
   "common-list": "This is one of the passwords people use most often, so it's among the first that criminals try.",
   "banned-word": "It's built on a common word or pattern (like Password123 or Winter2018). Add words that aren't an obvious pattern.",
-  "personal-info": "Don't use your own name, email address or organisation in your password.",
 };
+const PERSONAL_MESSAGE = "Don't use your own name, email address or organisation in your password.";
 
-/** The NHSmail password policy: the text rules, history, common passwords and breached passwords, all reported. */
+/** True when the context names the person at all, so that a password built on their details can be found. */
+function hasPersonalDetails(context: PasswordContext | undefined): boolean {
+  return Boolean(context && [context.email, context.firstName, context.lastName, context.displayName, context.organisation].some((v) => v?.trim()));
+}
+
+/**
+ * The NHSmail password policy: the text rules, history, the person's own details, common passwords and breached
+ * passwords, all reported.
+ */
 export class PasswordPolicy {
   private readonly limits: LengthLimits;
   private readonly historyLength: number;
@@ -76,8 +84,13 @@ export class PasswordPolicy {
     if (!this.tooLongToCheck(password)) {
       const common = this.options.common.check(password, context);
       if (common.common) {
-        const reason = common.reasons[0] ?? "banned-word";
-        failures.push({ rule: "not-common", message: COMMON_MESSAGES[reason] });
+        // The person's own details have a rule (and a checklist line) of their own, so the ✗ lands where the message
+        // points; the common-password rule fails too when a common word or list entry played its part, or nothing
+        // else explains the low score (short, or only predictable patterns).
+        const personal = common.reasons.includes("personal-info");
+        const other = common.reasons.find((reason) => reason !== "personal-info");
+        if (personal) failures.push({ rule: "not-personal", message: PERSONAL_MESSAGE });
+        if (other || !personal) failures.push({ rule: "not-common", message: COMMON_MESSAGES[other ?? "banned-word"] });
       }
     }
     return failures;
@@ -89,6 +102,7 @@ export class PasswordPolicy {
     const failures = this.checkLocal(password, candidate.context);
     const notChecked = new Set<RuleId>();
     if (this.tooLongToCheck(password)) notChecked.add("not-common");
+    if (this.tooLongToCheck(password) || !hasPersonalDetails(candidate.context)) notChecked.add("not-personal");
 
     const history = [candidate.currentHash, ...(candidate.previousHashes ?? []).slice(0, this.historyLength)].filter(
       (hash): hash is string => typeof hash === "string",

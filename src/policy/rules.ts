@@ -6,6 +6,7 @@ export const RULES = [
   "no-control-characters",
   "no-edge-spaces",
   "not-recent",
+  "not-personal",
   "not-common",
   "not-breached",
 ] as const;
@@ -37,6 +38,8 @@ export function describeRule(rule: RuleId, limits: LengthLimits = NHSMAIL_LIMITS
       return "No space at the very start or end";
     case "not-recent":
       return `Not your current password or one of your previous ${historyLength}`;
+    case "not-personal":
+      return "Not based on your name, email address or organisation";
     case "not-common":
       return "Not a common password or an easy-to-guess pattern, such as Password123 or Winter2018";
     case "not-breached":

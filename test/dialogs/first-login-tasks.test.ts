@@ -14,7 +14,8 @@ import type { FirstLoginServices } from "../../dialogs/first-login-services";
 import { CANCELLED_MESSAGE } from "../../dialogs/base-dialog";
 import { BLOCKED_MESSAGE } from "../../dialogs/reset-services";
 import { SignInDialog, SIGN_IN_MISSING, SIGN_IN_NOT_NHSMAIL, SIGN_IN_USE_CARD, SIGN_IN_WRONG } from "../../dialogs/sign-in-dialog";
-import { ChangePasswordDialog, OLD_MISSING, OLD_WRONG } from "../../dialogs/change-password-dialog";
+import { ChangePasswordDialog, CHANGED_SINCE_SIGN_IN, OLD_MISSING, OLD_WRONG } from "../../dialogs/change-password-dialog";
+import { FirstLoginDialog } from "../../dialogs/first-login-dialog";
 import { BOTH_BOXES, DONT_TYPE_PASSWORDS, MISMATCH } from "../../dialogs/password-check";
 import { AcceptAupDialog, AUP_LATER, USE_AUP_BUTTONS } from "../../dialogs/accept-aup-dialog";
 import { UpdateProfileDialog, PROFILE_SAVED, USE_PROFILE_CARD } from "../../dialogs/update-profile-dialog";
@@ -209,11 +210,9 @@ describe("first-login task dialogs (on the real services)", function () {
       const unknown = await s.send(signIn("sam.okafor2@nhs.net", "Welcome-Temp-2702"));
       assert.match(readable(known), escape(SIGN_IN_WRONG));
       assert.equal(readable(unknown), readable(known));
-      assert.deepEqual(
-        unknown.map((r) => [r.text, r.attachments]),
-        known.map((r) => [r.text, r.attachments]),
-        "the same card too",
-      );
+      // The card comes back with the address each person typed (item 14), and is otherwise the same.
+      const typed = (replies: Sent[], address: string): string => JSON.stringify(replies.map((r) => [r.text, r.attachments])).split(address).join("<typed address>");
+      assert.equal(typed(unknown, "sam.okafor2@nhs.net"), typed(known, SAM), "the same card too");
       assert.equal(await s.h.services.links.userOf(SAM), undefined);
       assert.equal(await s.h.services.links.userOf("sam.okafor2@nhs.net"), undefined);
     });
@@ -287,6 +286,43 @@ describe("first-login task dialogs (on the real services)", function () {
       assert.equal(await s.say({ verb: Verb.CancelJourney }), CANCELLED_MESSAGE);
       assert.equal(await s.h.services.links.userOf(SAM), undefined);
     });
+
+    it("a wrong password shows the card again with the typed address kept and the password box empty", async () => {
+      s = await Session.start((f) => new SignInDialog(f));
+      await s.send("hi");
+      const replies = await s.send(signIn(" Sam.Okafor@NHS.net ", "Welcome-Temp-2702"));
+      assert.match(readable(replies), escape(SIGN_IN_WRONG));
+      const boxes = inputs(replies);
+      assert.deepEqual(
+        boxes.map((b) => [b.id, b.style, b.value]),
+        [
+          ["email", "email", SAM],
+          ["password", "password", undefined],
+        ],
+        "the address as read, the password box empty",
+      );
+      assert.ok(!JSON.stringify(replies).includes("Welcome-Temp-2702"), "the password is never echoed");
+      await s.send(signIn(SAM, SAM_TEMP));
+      assert.deepEqual(s.result, { email: SAM }, "only the password needed typing again");
+    });
+
+    it("keeps what isn't secret on every refusal: an address is kept, a password typed in the address box is not", async () => {
+      s = await Session.start((f) => new SignInDialog(f));
+      await s.send("hi");
+      const rows: Array<[Record<string, unknown>, string, unknown]> = [
+        [signIn(SAM, ""), SIGN_IN_MISSING, SAM],
+        [signIn("sam.okafor@gmail.com", SAM_TEMP), SIGN_IN_NOT_NHSMAIL, "sam.okafor@gmail.com"],
+        [signIn("Harbour-Quill-Meadow-5", SAM_TEMP), SIGN_IN_NOT_NHSMAIL, undefined],
+        [signIn("x".repeat(5000), SAM_TEMP), SIGN_IN_MISSING, undefined],
+      ];
+      for (const [submission, message, kept] of rows) {
+        const replies = await s.send(submission);
+        assert.match(readable(replies), escape(message));
+        assert.equal(inputs(replies).find((b) => b.id === "email")?.value, kept, JSON.stringify(submission).slice(0, 60));
+        assert.equal(inputs(replies).find((b) => b.id === "password")?.value, undefined, "the password box is always empty");
+      }
+      assert.ok(!JSON.stringify(s.transcript).includes("Harbour-Quill-Meadow-5"), "text that isn't an address is not echoed");
+    });
   });
 
   describe("ChangePasswordDialog", () => {
@@ -306,6 +342,7 @@ describe("first-login task dialogs (on the real services)", function () {
       const text = readable(replies);
       assert.match(text, /Change your temporary password/);
       assert.match(text, /• At least 10 characters/);
+      assert.match(text, /• Not based on your name, email address or organisation/);
       assert.match(text, /• No '£' sign/);
       assert.match(text, /• Not a password that has appeared in a data breach/);
     });
@@ -357,7 +394,7 @@ describe("first-login task dialogs (on the real services)", function () {
         ["Summer2019", /common word or pattern/, "Not a common password"],
         ["Qwerty12345", /appeared in a data breach/, "Not a password that has appeared in a data breach"],
         [SAM_TEMP, /You've used this password before/, "Not your current password"],
-        ["SamOkafor2026", /your own name/, "Not a common password"],
+        ["SamOkafor2026", /your own name/, "Not based on your name, email address or organisation"],
       ];
       for (const [candidate, message, rule] of policy) {
         const replies = await s.send(change(SAM_TEMP, candidate));
@@ -367,6 +404,12 @@ describe("first-login task dialogs (on the real services)", function () {
           `${candidate}: the checklist marks "${rule}" failed`,
         );
       }
+      // A password built on the person's name: the ✗ and the message name the same rule; the common-password line keeps its ✓.
+      const personal = await s.send(change(SAM_TEMP, "SamOkafor2026"));
+      const marks = elements(personal).filter((e) => e.type === "TextBlock" && /^[✓✗•] /.test(e.text ?? "")).map((e) => e.text ?? "");
+      assert.deepEqual(marks.filter((line) => line.startsWith("✗")), ["✗ Not based on your name, email address or organisation"]);
+      assert.ok(marks.some((line) => line.startsWith("✓ Not a common password")), marks.join(" | "));
+      assert.match(readable(personal), /Don't use your own name, email address or organisation/);
       assert.match(await s.say(change(SAM_TEMP, GOOD)), /no longer works/);
       assert.equal((await s.h.services.directory.findByEmail(SAM))?.temporaryPassword, false);
     });
@@ -399,6 +442,113 @@ describe("first-login task dialogs (on the real services)", function () {
       await s.send("hi");
       assert.match(await s.say(change(GOOD, LENA_PASSWORD)), /You've used this password before/);
       assert.match(await s.say(change(GOOD, "Harbour-Quill-Meadow-5")), /It lasts until/);
+    });
+  });
+
+  describe("the temporary password, typed once per journey (ChangePasswordDialog with a sign-in)", () => {
+    /** The change card for Sam as the journey starts it after a sign-in: with the flag, never the password. */
+    const afterSignIn = async (flag?: { passwordChangedAt: string }): Promise<Session> => {
+      const session = await Session.start((f) => new ChangePasswordDialog(f), { email: SAM, reason: "temporary" });
+      const account = await session.h.services.directory.findByEmail(SAM);
+      assert.ok(account);
+      session.use((f) => new ChangePasswordDialog(f), { email: SAM, reason: "temporary", signedIn: flag ?? { passwordChangedAt: account.passwordChangedAt } });
+      return session;
+    };
+
+    it("after a sign-in in this journey: only the new password, twice, and it changes", async () => {
+      s = await afterSignIn();
+      const replies = await s.send("hi");
+      assert.deepEqual(
+        inputs(replies).map((b) => [b.id, b.style]),
+        [
+          ["newPassword", "password"],
+          ["confirmPassword", "password"],
+        ],
+        "no current-password box",
+      );
+      assert.match(readable(replies), /already signed in with your temporary password here, so there's no need to type it again/);
+      assert.doesNotMatch(readable(replies), /Current password/);
+
+      const failed = await s.send(change(undefined, "Short-1"));
+      assert.deepEqual(inputs(failed).map((b) => b.id), ["newPassword", "confirmPassword"], "not asked for after a policy failure either");
+      assert.doesNotMatch(readable(failed), escape(OLD_MISSING));
+
+      assert.match(await s.say(change(undefined, GOOD)), /your temporary password no longer works/);
+      assert.deepEqual(s.result, { changed: true, expiresAt: "2027-11-22T10:00:00.000Z" });
+      const account = await s.h.services.directory.findByEmail(SAM);
+      assert.equal(account?.temporaryPassword, false);
+      assert.equal(await s.h.services.reset.hasher.verify(GOOD, account?.passwordHash ?? ""), true);
+    });
+
+    it("a current password sent anyway is neither read nor counted", async () => {
+      s = await afterSignIn();
+      await s.send("hi");
+      assert.match(await s.say(change("Wrong-Temp-100", GOOD)), /no longer works/);
+      const audit = await s.h.services.reset.audit.list({ email: SAM });
+      assert.ok(!audit.some((a) => a.type === "password.change" && a.outcome === "failed"), "no failed proof recorded");
+    });
+
+    it("if the password changed after the sign-in, the sign-in no longer counts: the current password is asked for", async () => {
+      s = await afterSignIn({ passwordChangedAt: "2026-01-01T00:00:00.000Z" });
+      await s.send("hi");
+      const replies = await s.send(change(undefined, GOOD));
+      assert.match(readable(replies), escape(CHANGED_SINCE_SIGN_IN));
+      assert.deepEqual(inputs(replies).map((b) => b.id), ["oldPassword", "newPassword", "confirmPassword"], "the current-password box is back");
+      assert.equal((await s.h.services.directory.findByEmail(SAM))?.temporaryPassword, true, "nothing changed");
+      assert.match(await s.say(change("Wrong-Temp-100", GOOD)), escape(OLD_WRONG), "and it is checked again");
+      assert.match(await s.say(change(SAM_TEMP, GOOD)), /no longer works/);
+    });
+  });
+
+  describe("FirstLoginDialog: the temporary password is typed once per journey", () => {
+    const journey = (f: FirstLoginServices): Dialog => new FirstLoginDialog(f);
+
+    it("signed in with it in this journey: the change card asks only for the new password, and nothing of it is kept", async () => {
+      s = await Session.start(journey);
+      assert.deepEqual(inputs(await s.send("I'm a new user")).map((b) => b.id), ["email", "password"]);
+      const replies = await s.send(signIn(SAM, SAM_TEMP));
+      assert.match(readable(replies), /Your first NHSmail login/, "the checklist");
+      assert.deepEqual(inputs(replies).map((b) => b.id), ["newPassword", "confirmPassword"], "the temporary password is not asked for again");
+
+      const failed = await s.send(change(undefined, "Summer2019"));
+      assert.match(readable(failed), /common word or pattern/);
+      assert.deepEqual(inputs(failed).map((b) => b.id), ["newPassword", "confirmPassword"], "nor after a policy failure");
+
+      const done = await s.send(change(undefined, GOOD));
+      assert.match(readable(done), /your temporary password no longer works/);
+      assert.match(readable(done), /Acceptable Use Policy/, "on to the next task");
+      assert.equal((await s.h.services.directory.findByEmail(SAM))?.temporaryPassword, false);
+      // The leak check after each test proves the temporary password is not in dialog state, the log or anywhere else.
+    });
+
+    it("linked but not signed in in this journey (a proactive checklist, an expiry reminder): the current password is asked for", async () => {
+      s = await Session.start(journey);
+      await s.send("I'm a new user");
+      await s.send(signIn(LENA, LENA_PASSWORD));
+      await s.send({ verb: Verb.CancelJourney });
+
+      s.use(journey, { changePassword: true });
+      const expiring = await s.send("hi");
+      assert.deepEqual(inputs(expiring).map((b) => b.id), ["oldPassword", "newPassword", "confirmPassword"], "a new journey: the sign-in before doesn't count");
+      assert.match(readable(expiring), /Type your current password, then choose a new one/);
+      await s.send({ verb: Verb.CancelJourney });
+
+      s.use(journey, { task: "aup" });
+      assert.doesNotMatch(await s.say("hi"), /Sign in to get started/, "known by the link, no sign-in");
+    });
+
+    it("a person already linked, pressing the checklist's button in a later journey, is asked for the temporary password", async () => {
+      s = await Session.start(journey);
+      await s.send("I'm a new user");
+      await s.send(signIn(SAM, SAM_TEMP));
+      await s.send({ verb: Verb.CancelJourney });
+
+      s.use(journey, { task: "password" });
+      const replies = await s.send("hi");
+      assert.deepEqual(inputs(replies).map((b) => b.id), ["oldPassword", "newPassword", "confirmPassword"]);
+      assert.match(readable(replies), /Type the temporary password your local administrator gave you/);
+      assert.match(await s.say(change("Wrong-Temp-100", GOOD)), escape(OLD_WRONG), "and it is checked");
+      assert.match(await s.say(change(SAM_TEMP, GOOD)), /no longer works/);
     });
   });
 

@@ -41,11 +41,15 @@ class Enrolment {
   /** Everything the bot sent, in order. */
   readonly transcript: Sent[] = [];
 
+  /** The Teams client every activity says it came from (a `clientInfo` entity); none when undefined. */
+  platform: string | undefined;
+
   private constructor(readonly h: ResetHarness) {}
 
-  static async start(email: string): Promise<Enrolment> {
+  static async start(email: string, platform?: string): Promise<Enrolment> {
     const h = await new ResetHarness().start({}, (s) => new EnrolMfaDialog(s.firstLogin), { email });
     const enrolment = new Enrolment(h);
+    enrolment.platform = platform;
     const recorder: Middleware = {
       onTurn: async (context, next) => {
         context.onUpdateActivity(async (_context, activity, nextUpdate) => {
@@ -63,6 +67,7 @@ class Enrolment {
   /** Sends text, or a card submission from the card with id `replyToId`; returns the replies. */
   async send(input: string | Record<string, unknown>, replyToId?: string): Promise<Sent[]> {
     const activity: Sent = typeof input === "string" ? { type: "message", text: input } : { type: "message", value: input, replyToId };
+    if (this.platform) activity.entities = [{ type: "clientInfo", locale: "en-GB", platform: this.platform }];
     const replies: Sent[] = [];
     for (let reply = (await this.h.client.sendActivity(activity)) as Sent | undefined; reply; reply = this.h.client.getNextReply() as Sent | undefined) {
       replies.push(reply);
@@ -201,7 +206,7 @@ describe("MFA enrolment (EnrolMfaDialog on the real services)", function () {
       assert.ok(!shown.includes("data:image/png") && !shown.includes(card.key) && !shown.includes(card.key.replace(/ /g, "")), "neither QR code nor key");
     });
 
-    it("shows a QR code of the otpauth URI as a PNG data URI, and the URI nowhere as text", async () => {
+    it("shows a QR code of the otpauth URI as a PNG data URI, and the URI only as the button's link, never as text", async () => {
       const card = await toAppCard();
       assert.match(card.image, /^data:image\/png;base64,/);
       const png = Buffer.from(card.image.slice(card.image.indexOf(",") + 1), "base64");
@@ -215,8 +220,10 @@ describe("MFA enrolment (EnrolMfaDialog on the real services)", function () {
       await e.say(code(currentTotp(card.key, new Date(e.h.now))), card.id);
       const everything = JSON.stringify([...e.transcript, ...e.updates]);
       const raw = card.key.replace(/ /g, "");
-      assert.ok(!everything.includes("otpauth"), "the URI is never sent as text");
-      assert.ok(!everything.includes(raw), "the key is never sent unspaced");
+      const links = [...e.transcript, ...e.updates].flatMap((r) => elements([r])).filter((x) => x.type === "Action.OpenUrl" && x.url?.startsWith("otpauth:"));
+      assert.deepEqual(links.map((l) => l.url), [uri], "the URI is the link of one button, the one that opens the app");
+      assert.equal(everything.split("otpauth").length - 1, 1, "and is sent nowhere else: no text, no message");
+      assert.ok(!everything.split(uri).join("").includes(raw), "the key is never sent unspaced, but in the button's link");
       assert.equal(everything.split(card.key).length - 1, 1, "the key is shown once, on the card");
     });
 
@@ -275,6 +282,64 @@ describe("MFA enrolment (EnrolMfaDialog on the real services)", function () {
       assert.match(await e.say(code(currentTotp(card.key, new Date(e.h.now))), card.id), escape(BLOCKED_MESSAGE));
       assert.deepEqual(e.result, { done: false });
       assert.equal((await e.h.services.directory.findByEmail(SAM))?.mfaEnrolledAt, undefined);
+    });
+
+    /** The card's paths in order, the button's link, the QR image and the key, as the person sees them. */
+    const layout = (replies: Sent[]): { order: string[]; link?: string; image: number; button: number; key: string; masked: boolean } => {
+      const found = elements(replies);
+      const index = (test: (x: (typeof found)[number]) => boolean): number => found.findIndex(test);
+      return {
+        order: found.filter((x) => x.type === "TextBlock" && /^I'm (on my phone|at a computer)$/.test(x.text ?? "")).map((x) => x.text ?? ""),
+        link: found.find((x) => x.type === "Action.OpenUrl")?.url,
+        image: index((x) => x.type === "Image"),
+        button: index((x) => x.type === "Action.OpenUrl"),
+        key: found.find((x) => x.type === "TextBlock" && x.fontType === "Monospace")?.text ?? "",
+        masked: found.some((x) => x.type === "Input.Text" && x.id === "code" && x.style === "password"),
+      };
+    };
+
+    for (const platform of ["android", "ios"]) {
+      it(`on a phone (Teams for ${platform}): "I'm on my phone" comes first, with a button that opens the authenticator app, then the QR code`, async () => {
+        e = await Enrolment.start(SAM, platform);
+        await e.say("hi");
+        const replies = await e.send(app);
+        const card = layout(replies);
+        assert.deepEqual(card.order, ["I'm on my phone", "I'm at a computer"]);
+        assert.ok(card.button >= 0 && card.image > card.button, "the button before the QR code");
+        assert.match(card.key, /^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/, "the key, in groups of four");
+        assert.equal(card.link, otpauthUri(card.key.replace(/ /g, ""), SAM), "the button opens the otpauth link of the key shown");
+        assert.ok(card.masked, "the first code still goes in a masked box");
+        assert.match(readable(replies), /Tap the button: it opens your authenticator app/);
+        assert.ok(!e.storedState().includes("otpauth") && !e.storedState().includes(card.key.replace(/ /g, "")), "the secret stays sealed in dialog state");
+
+        const id = appCard(replies).id;
+        assert.match(await e.say(code(currentTotp(card.key, new Date(e.h.now))), id), escape(APP_ENROLLED));
+        const last = e.updates.filter((u) => u.id === id).at(-1);
+        assert.ok(last && !JSON.stringify(last).includes("otpauth"), "the button goes with the key once the app is set up");
+        assert.ok(!e.h.log.text.includes("otpauth") && !e.h.log.text.includes(card.key.replace(/ /g, "")), "nothing of it is logged");
+      });
+    }
+
+    for (const platform of ["web", "windows", "mac", undefined]) {
+      it(`at a computer (${platform ?? "no client info"}): the QR code comes first, and the phone's way is still offered`, async () => {
+        e = await Enrolment.start(SAM, platform);
+        await e.say("hi");
+        const card = layout(await e.send(app));
+        assert.deepEqual(card.order, ["I'm at a computer", "I'm on my phone"]);
+        assert.ok(card.image >= 0 && card.button > card.image, "the QR code before the button");
+        assert.equal(card.link, otpauthUri(card.key.replace(/ /g, ""), SAM));
+        assert.ok(card.masked);
+      });
+    }
+
+    it("a wrong code on a phone draws the card again the phone's way", async () => {
+      e = await Enrolment.start(SAM, "android");
+      await e.say("hi");
+      const first = appCard(await e.send(app));
+      const again = await e.send(code(wrongCode(first.key, e.h.now)), first.id);
+      assert.match(readable(again), escape(APP_CODE_WRONG));
+      assert.deepEqual(layout(again).order, ["I'm on my phone", "I'm at a computer"]);
+      assert.equal(layout(again).key, first.key, "the same key");
     });
 
     it("the code that enrolled cannot be replayed to prove who you are; the app's next code can", async () => {

@@ -101,6 +101,8 @@ describe("First login over the real server, a Teams-like user and the connector 
     const card = await notified();
     const passwordCard = lastCard(await post(user.submit({ verb: Verb.StartFirstLogin, task: "password" }, card.id)));
     assert.equal(sent().filter((r) => !r.update && isFirstLoginCard(r.activity)).length, 1, "the checklist on screen is reused, not posted again");
+    const masked = JSON.stringify(passwordCard.activity.attachments?.[0]?.content).match(/"style":"password"/g) ?? [];
+    assert.equal(masked.length, 3, "linked by the notify call, not signed in here: the temporary password is asked for");
 
     const afterPassword = await changeTemporaryPassword(passwordCard);
     assert.doesNotMatch(JSON.stringify(afterPassword), new RegExp(NEW_PASSWORD), "the password is never echoed");
@@ -137,6 +139,9 @@ describe("First login over the real server, a Teams-like user and the connector 
     const done = await post(user.submit({ verb: Verb.SubmitCode, code: currentTotp(key.replace(/ /g, ""), new Date(now)) }, appCard.id));
     assert.equal(statusOf(checklist().activity, /MFA/), "Done");
     assert.match(textOf(done), /all four first-login tasks are done/i);
+    const finished = readable(checklist().activity);
+    assert.match(finished, /email sending works from about 12:00pm/, "still synchronising: when email works, not 'ready to use'");
+    assert.doesNotMatch(finished, /ready to use|MFA is required|until you enrol/);
     const enrolled = await bot.service.directory.findByEmail(KNOWN_EMAIL);
     assert.equal(enrolled?.mfaMethod, "app");
   });

@@ -26,7 +26,8 @@ describe("policy command line", function () {
     assert.equal(run.status, 1, run.stderr);
     const verdict = JSON.parse(run.stdout) as { ok: boolean; failures: Array<{ rule: string; message: string }> };
     assert.equal(verdict.ok, false);
-    assert.deepEqual(verdict.failures.map((f) => f.rule), ["min-length", "no-pound-sign", "not-common"]);
+    assert.deepEqual(verdict.failures.map((f) => f.rule), ["min-length", "no-pound-sign", "not-personal"]);
+    assert.match(verdict.failures[2].message, /your own name/, "the rule and its message name the same thing");
     assert.ok(!run.stdout.includes("Okonkwo£") && !run.stderr.includes("Okonkwo£"), "the password is never printed");
   });
 

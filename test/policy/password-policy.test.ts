@@ -27,8 +27,11 @@ describe("PasswordPolicy", () => {
     assert.deepEqual(verdict.rules.map((r) => r.rule), [...RULES]);
     assert.deepEqual(
       verdict.rules.filter((r) => r.status !== "pass").map((r) => [r.rule, r.status]),
-      [["not-recent", "not-checked"]],
-      "history is not checked when there is none",
+      [
+        ["not-recent", "not-checked"],
+        ["not-personal", "not-checked"],
+      ],
+      "history and the person's own details are not checked when there are none",
     );
   });
 
@@ -48,8 +51,31 @@ describe("PasswordPolicy", () => {
 
   it("refuses a password built on the person's own surname", async () => {
     const verdict = await policy.check({ password: "Okonkwo-2024!", context: { firstName: "Ada", lastName: "Okonkwo" } });
-    assert.ok(verdict.failures.some((f) => f.rule === "not-common" && /your own name/.test(f.message)));
+    assert.ok(verdict.failures.some((f) => f.rule === "not-personal" && /your own name/.test(f.message)));
     assert.equal((await policy.check({ password: "Okonkwo-2024!", context: { lastName: "Smith" } })).ok, true);
+  });
+
+  it("reports a password built on the person's name under its own rule, so the message and the failed line agree", async () => {
+    const verdict = await policy.check({ password: "Okonkwo-2024!", context: { firstName: "Ada", lastName: "Okonkwo", email: "ada.okonkwo@nhs.net" } });
+    assert.deepEqual(verdict.failures.map((f) => f.rule), ["not-personal"]);
+    const line = (rule: string) => verdict.rules.find((r) => r.rule === rule);
+    assert.equal(line("not-personal")?.status, "fail");
+    assert.equal(line("not-personal")?.description, "Not based on your name, email address or organisation");
+    assert.match(line("not-personal")?.message ?? "", /your own name, email address or organisation/);
+    assert.equal(line("not-common")?.status, "pass", "not a common password: that line keeps its tick");
+    assert.ok(verdict.failures.every((f) => !f.message.includes("Okonkwo")), "the message never names the word found");
+  });
+
+  it("fails both lines when a password is built on the person's name and a common word", async () => {
+    const verdict = await policy.check({ password: "Okonkwo Password1", context: { lastName: "Okonkwo" } });
+    assert.deepEqual(verdict.failures.map((f) => f.rule), ["not-personal", "not-common"]);
+    assert.match(verdict.failures[1].message, /common word or pattern|passwords people use most often/);
+  });
+
+  it("lists the personal-details rule on the checklist before anything is typed", () => {
+    const described = policy.describe();
+    assert.deepEqual(described.map((r) => r.rule), [...RULES]);
+    assert.ok(described.some((r) => r.rule === "not-personal" && r.description === "Not based on your name, email address or organisation"));
   });
 
   describe("history: the current password and the previous 4", () => {
@@ -89,6 +115,6 @@ describe("PasswordPolicy", () => {
   it("refuses an absurdly long input quickly without running the costly checks", async () => {
     const verdict = await policy.check({ password: "a".repeat(100_000), currentHash: "$scrypt$ln=10,r=8,p=1$AAAA$AAAA" });
     assert.deepEqual(verdict.failures.map((f) => f.rule), ["max-length"]);
-    assert.deepEqual(verdict.rules.filter((r) => r.status === "not-checked").map((r) => r.rule), ["not-recent", "not-common", "not-breached"]);
+    assert.deepEqual(verdict.rules.filter((r) => r.status === "not-checked").map((r) => r.rule), ["not-recent", "not-personal", "not-common", "not-breached"]);
   });
 });
