@@ -21,9 +21,16 @@ async function startCardBot(): Promise<BotUnderTest> {
       await context.sendActivity({ attachments: [card()] });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, messagingEndpoint: `${url}/api/messages`, logLines: () => [], close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  await new Promise<void>((resolve) => {
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address: AddressInfo = server.address();
+  const url = `http://127.0.0.1:${address.port}`;
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+    });
+  return { url, messagingEndpoint: `${url}/api/messages`, logLines: () => [], close };
 }
 
 /**
