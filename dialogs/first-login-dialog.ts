@@ -60,7 +60,8 @@ interface FirstLoginValues {
  * in dialog state (with the password's change time, so it lapses if the password changes), never the password.
  */
 export class FirstLoginDialog extends HelpdeskDialog {
-  protected readonly helpText = "I'm guiding you through your first NHSmail login, one task at a time. Answer the card above, or type **cancel** to stop: your progress is kept.";
+  protected readonly helpText = "I'm guiding you through your first NHSmail login, one task at a time, as the NHSmail guide sets them out.";
+  protected override readonly stopHint = "To stop, type **cancel**: the tasks you've finished stay done, and you can carry on later.";
   protected override readonly cancelledText = FIRST_LOGIN_CANCELLED;
 
   constructor(private readonly services: FirstLoginServices) {

@@ -4,8 +4,11 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilde
 import restify from "restify";
 import { CARD_SAMPLES } from "../cards/samples";
 import { contrastRatio, over, parseColour, requiredRatio } from "../support/contrast";
-import { describePlayground, pollUntil } from "./harness";
+import { describePlayground, pollUntil, settle } from "./harness";
 import type { BotUnderTest } from "./harness";
+
+/** The cards whose pictures the README shows (saved when `E2E_SCREENSHOT_DIR` is set). */
+const PICTURED: ReadonlySet<string> = new Set(["privateChat", "restartReset", "enterCode", "handoffSomethingElse", "mfaApp", "helpdeskContact"]);
 
 /** A stub bot that answers "all cards" with every card template, rendered from its sample data, one message each. */
 async function startCardBot(): Promise<BotUnderTest> {
@@ -91,6 +94,10 @@ describePlayground(
           return last.card === name && last.texts.length > 0 ? last.texts : undefined;
         }, { timeoutMs: 15_000, what: `the ${name} card` });
         texts.push(...measured.map((t) => ({ ...t, card: name })));
+        if (PICTURED.has(name)) {
+          await settle(chat.lastCard());
+          await e2e.docsScreenshot(`card-${name}`);
+        }
       }
       const failures: string[] = [];
       for (const t of texts) {
