@@ -197,6 +197,8 @@ export interface HandoffRequestCardData {
   email: string;
   /** Why they asked, in words. */
   why: string;
+  /** Where they are asking from, in words: Teams, or the web chat page. */
+  via: string;
   /** The step that failed; empty for none. */
   step: string;
   /** The latest lines of the redacted transcript, oldest first: always shown. */

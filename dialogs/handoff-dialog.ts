@@ -15,6 +15,7 @@ import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { replaceSubmittedCard } from "./reset-services";
 import { syncWaitMessage, SOMETHING_ELSE, YES_OR_NO, WAIT_FOR_SYNC, ANSWERED_SOMETHING_ELSE, ANSWERED_ABOUT_EMAIL, NO_AGENTS, ALREADY_CHATTING, CHAT_ENDED, LEFT_QUEUE, LEFT_CHAT, CLOSED_FOR_OTHER, SECRET_NOT_RELAYED, ANSWER_SENT, NO_CHECK_WAITING, EMPTY_ANSWER, TEXT_ONLY, ANSWER_IN_THE_BOX, alreadyWaiting, stillWaiting, aboutMinutes } from "./handoff-wording";
 import { emitHandoffInitiation } from "./handoff-initiation";
+import { WEB_CHANNEL } from "../src/webchat/web-channel";
 
 export * from "./handoff-wording";
 
@@ -150,6 +151,7 @@ export class HandoffDialog extends HelpdeskDialog {
     const trigger = options.trigger && options.trigger !== "asked" ? options.trigger : asked;
     const conversationId = context.activity.conversation.id;
     const opened = await desk.open({
+      via: context.activity.channelId === WEB_CHANNEL ? "web" : "teams",
       user: personOf(context),
       userConversationId: conversationId,
       email: options.email ?? (await this.deps.emailOf?.(teamsUserOf(context), conversationId)),

@@ -96,7 +96,17 @@ export async function recordFailedProof(services: ResetServices, email: string):
 
 /** The Teams user's key for per-user throttles. */
 export function userKey(context: TurnContext, services: ResetServices): string {
-  return services.pseudonym(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "unknown");
+  // On the web chat a visitor gets a new user id with every page load, so the limit follows the client's address
+  // (bound to the turn at the edge, see `bindClientKey`) rather than the id.
+  const client = context.turnState.get<string | undefined>(CLIENT_KEY);
+  return client ?? services.pseudonym(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? "unknown");
+}
+
+const CLIENT_KEY = Symbol("clientKey");
+
+/** Binds to the turn the pseudonymous key of the web client (its address) that the per-user limits then count. */
+export function bindClientKey(context: TurnContext, key: string): void {
+  context.turnState.set(CLIENT_KEY, key);
 }
 
 /** Replaces a submitted card with one that shows no inputs, so a typed secret does not stay on screen. Best effort. */

@@ -26,6 +26,8 @@ import { activeJourneyOf, activePromptOf, bindTurnId, bindTurnState, DialogState
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
 import type { HandoffTrigger, TranscriptLine } from "./handoff/ports";
 import { appendTranscript, pressedLine } from "./handoff/transcript";
+import { bindClientKey } from "../dialogs/reset-services";
+import { WEB_CHANNEL, WEB_JOIN_EVENT } from "./webchat/web-channel";
 
 /** What the router needs; it holds no business rules of its own. */
 export interface AppDependencies {
@@ -52,6 +54,11 @@ export interface AppDependencies {
    * agent buttons pressed anywhere (refused outside the channel). Absent: no agents' queue.
    */
   agents?: { isFor(context: TurnContext): boolean; handle(context: TurnContext): Promise<void> };
+  /**
+   * The pseudonymous client key (its address) a web chat conversation was started from, if known: per-user limits
+   * count it instead of the visitor's user id, which is new with every page load. Absent: no web chat.
+   */
+  webClientOf?: (conversationId: string) => Promise<string | undefined>;
   /** Keeps a redacted transcript of each personal chat (in its conversation state), for the helpdesk's request card. */
   keepTranscript?: boolean;
   /** The helpdesk desk and what the person's handoff needs; absent: "talk to a person" gives the helpdesk's details. */
@@ -144,6 +151,10 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     }
     bindTurnState(context, state);
     bindTurnId(context, context.activity.id ?? randomUUID());
+    if (context.activity.channelId === WEB_CHANNEL && deps.webClientOf && conversation?.id) {
+      const client = await deps.webClientOf(conversation.id);
+      if (client) bindClientKey(context, client);
+    }
     await deps.proactive?.beforeTurn(context);
     // Nothing said during a handoff is kept: the request took the transcript when it opened, and a person may type
     // their account secret in the chat when the agent checks who they are.
@@ -175,12 +186,18 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     },
   );
 
+  const welcome = async (context: TurnContext): Promise<void> => {
+    const name = context.activity.from?.name?.trim().split(/\s+/)[0];
+    await context.sendActivity({ attachments: [welcomeCard({ greeting: name ? `Hello ${name}.` : "Hello." })] });
+  };
   app.conversationUpdate("membersAdded", async (context) => {
-    if (shouldWelcome(context)) {
-      const name = context.activity.from?.name?.trim().split(/\s+/)[0];
-      await context.sendActivity({ attachments: [welcomeCard({ greeting: name ? `Hello ${name}.` : "Hello." })] });
-    }
+    // On the web chat the page asks for the welcome itself (below), once the chat is on screen.
+    if (context.activity.channelId !== WEB_CHANNEL && shouldWelcome(context)) await welcome(context);
   });
+  app.activity(
+    (context) => Promise.resolve(context.activity.type === (ActivityTypes.Event as string) && context.activity.name === WEB_JOIN_EVENT),
+    welcome,
+  );
 
   // Text longer than anything a person means for this bot is answered without reading it; the journey stays as it was.
   app.activity(

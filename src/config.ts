@@ -4,7 +4,7 @@ import dotenv from "dotenv";
 import { z } from "zod";
 
 /** Environment variables whose values must never be printed, even when invalid. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY", "NOTIFY_SECRET"]);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY", "NOTIFY_SECRET", "DIRECTLINE_SECRET"]);
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -30,6 +30,8 @@ export const configSchema = z
     BOT_TENANT_ID: z.preprocess(blankToUndefined, z.string().regex(guid, "must be a GUID (the Entra tenant id)").optional()),
     // Where the Bot Framework channel publishes its token-signing keys; unset: the public cloud's.
     BOT_OPENID_METADATA_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
+    // Azure Bot Service's Direct Line (used with DIRECTLINE_SECRET); a regional one, or a stand-in in tests, may replace it.
+    DIRECTLINE_DOMAIN: z.string().url().default("https://directline.botframework.com/v3/directline"),
     MAX_BODY_KB: z.coerce.number().int().min(16).max(4096).default(256),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     HELPDESK_PHONE: z.string().min(3).default("0333 200 1133"),
@@ -72,6 +74,9 @@ export const configSchema = z
     AGENTS_CHANNEL_ID: z.preprocess(blankToUndefined, z.string().regex(/^19:[^;\s]+$/, "must be a Teams channel id, 19:…@thread.tacv2").optional()),
     HANDOFF_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     HANDOFF_AVERAGE_MINUTES: z.coerce.number().int().min(1).max(240).default(5),
+    // The web chat's Direct Line secret (Azure Bot Service's Direct Line channel). Unset, and with no BOT_ID, the bot
+    // serves a local Direct Line itself under /v3/directline, for development and tests.
+    DIRECTLINE_SECRET: optionalText,
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {

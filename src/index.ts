@@ -23,9 +23,18 @@ import { registerFirstLoginJobs } from "./first-login/follow-ups";
 import { AgentsChannel } from "./handoff/agents-channel";
 import { createHandoffDesk } from "./handoff/desk";
 import { StoreHandoffs } from "./handoff";
+import { LocalDirectLine } from "./webchat/direct-line";
+import { createWebChat } from "./webchat/web-chat";
+import { generateDirectLineToken, newWebUserId } from "./webchat/direct-line-tokens";
+import { contactLinks } from "../cards/render";
+import type { WebChatGrant } from "./webchat/direct-line";
+import { DIRECT_LINE_PATH } from "./webchat/direct-line";
 
 /** How often the reminder sweep (MFA and password-expiry reminders) runs. */
 const REMINDER_SWEEP_MS = 60 * 60_000;
+
+/** How long a web chat conversation's client is remembered, for the per-user limits. */
+const DAY_MS = 24 * 3600_000;
 
 /** How long an activity id is remembered, to drop Teams' redeliveries (it retries after 15 s). */
 const ACTIVITY_MEMORY_MS = 10 * 60_000;
@@ -48,6 +57,13 @@ export interface RunningService {
   drainMessages(): Promise<void>;
   /** Stops taking requests, lets turns in flight finish, then closes the store. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * A token for a new web chat visitor from the local Direct Line: a new conversation and a user id (`dl_…`) chosen
+   * by the server. Undefined when the local Direct Line is off (`BOT_ID` or `DIRECTLINE_SECRET` set).
+   */
+  issueWebChatToken(): WebChatGrant | undefined;
+  /** The local Direct Line's domain for Web Chat (`${url}/v3/directline`); undefined when it is off. */
+  directLineDomain: string | undefined;
 }
 
 /** Options for {@link startService}, used by tests and benchmarks. */
@@ -129,7 +145,43 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
     claimActivity: (key) => store.claim("activities", key, ACTIVITY_MEMORY_MS),
     proactive: new ProactiveTurnHooks(references, notifier, logger),
+    webClientOf: async (conversationId) => (await webClients.get(conversationId)) ?? undefined,
   });
+  // The local Direct Line, only without Azure: no app id (its requests to the bot are unsigned) and no secret.
+  let listeningAt: string | undefined = undefined;
+  const localDirectLine =
+    config.BOT_ID || config.DIRECTLINE_SECRET
+      ? undefined
+      : new LocalDirectLine({
+          baseUrl: () => {
+            if (listeningAt === undefined) throw new Error("the server is not listening yet");
+            return listeningAt;
+          },
+          logger,
+          clock,
+          // What a client posts must still fit the bot's own body limit once stamped.
+          limits: { clientActivityBytes: Math.min(32 * 1024, config.MAX_BODY_KB * 1024 - 2048) },
+        });
+  const webClients = store.keyv<string>("webchat_clients");
+  const secret = config.DIRECTLINE_SECRET;
+  const webChat =
+    secret || localDirectLine
+      ? createWebChat({
+          helpdeskPhone: config.HELPDESK_PHONE,
+          helpdeskPhoneHref: contactLinks({ phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL }).phoneHref,
+          // The local Direct Line is reached at whatever address the page was opened at (localhost or 127.0.0.1).
+          domainFor: (req) => (secret ? config.DIRECTLINE_DOMAIN : `http://${req.headers.host ?? "127.0.0.1"}${DIRECT_LINE_PATH}`),
+          issue: async () => {
+            if (secret) return generateDirectLineToken({ domain: config.DIRECTLINE_DOMAIN, secret, userId: newWebUserId() });
+            const issued = localDirectLine?.issueToken();
+            if (!issued) throw new Error("no local Direct Line");
+            return issued;
+          },
+          limit: (client) => services.reset.throttles.consume("webchatTokens", client),
+          rememberClient: async (conversationId, client) => void (await webClients.set(conversationId, services.reset.pseudonym(`client|${client}`), DAY_MS)),
+          logger,
+        })
+      : undefined;
   const server = new BotServer({
     adapter,
     bot: (context) => app.run(context),
@@ -145,10 +197,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
           logger,
         })
       : undefined,
+    directLine: localDirectLine,
+    webChat,
   });
   const url = await server.listen(config.PORT, config.HOST);
+  listeningAt = url;
   services.jobs.start(config.JOBS_POLL_SECONDS * 1000);
-  logger.info({ url, store: store.kind, authentication: config.BOT_ID ? "on" : "off" }, "bot listening");
+  logger.info({ url, store: store.kind, authentication: config.BOT_ID ? "on" : "off", localDirectLine: localDirectLine ? "on" : "off" }, "bot listening");
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -158,7 +213,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await store.close();
       logger.info("bot stopped");
     })());
-  return { url, store, logger, directory: services.directory, audit: services.reset.audit, jobs: services.jobs, close, requestsInFlight: () => server.requestsInFlight, drainMessages: () => services.drainMessages() };
+  return {
+    url,
+    store,
+    logger,
+    directory: services.directory,
+    audit: services.reset.audit,
+    jobs: services.jobs,
+    close,
+    requestsInFlight: () => server.requestsInFlight,
+    drainMessages: () => services.drainMessages(),
+    issueWebChatToken: () => localDirectLine?.issueToken(),
+    directLineDomain: localDirectLine?.domain,
+  };
 }
 
 /**

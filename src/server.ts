@@ -1,4 +1,6 @@
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import restify from "restify";
 import type { Request, Response } from "restify";
 import type { Activity, TurnContext } from "botbuilder";
@@ -26,6 +28,29 @@ export interface ServerDependencies {
   checkToken?: (authorization: string | undefined, channelId: string, serviceUrl: string) => Promise<TokenCheck>;
   /** The handler of `POST /api/notify/first-login`; absent when the notify API is off (the route then is a 404). */
   notifyFirstLogin?: JsonRoute;
+  /**
+   * The local Direct Line (`/v3/directline/...` and its WebSocket streams, see `webchat/direct-line/`); absent when it
+   * is off: every `/v3/directline` route is then a 404 and every upgrade request is dropped.
+   */
+  directLine?: MountedService;
+  /** The web chat page and its token route (see `webchat/web-chat.ts`); absent when there is no web chat. */
+  webChat?: { mount(routes: RouteTable): void };
+}
+
+/** Where a mounted service adds its routes; each runs under the server's guard, as the server's own routes do. */
+export interface RouteTable {
+  get(path: string, route: JsonRoute): void;
+  post(path: string, route: JsonRoute): void;
+  put(path: string, route: JsonRoute): void;
+}
+
+/** A service served by the bot's server: HTTP routes, WebSocket upgrades, and a close with the server. */
+export interface MountedService {
+  mount(routes: RouteTable): void;
+  /** Handles an HTTP upgrade request; must answer or destroy the socket, and never throw. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Drops its open connections (WebSockets), so that the server can close. */
+  close(): void;
 }
 
 /** How long a client may take to send a whole request. */
@@ -34,9 +59,9 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const BODY_ANSWERS: Readonly<Record<BodyError["status"], string>> = { 400: "bad request", 413: "request too large", 415: "unsupported media type" };
 
 /**
- * The bot's HTTP surface: `POST /api/messages`, `POST /api/notify/first-login` (when configured), `GET /healthz` (the process is alive) and `GET /readyz` (the store
- * answers). Every request body is read here, once, with its size limited before and after decompression; nothing a
- * client sends is echoed back, and no request can take the process down. It counts the requests in flight so that
+ * The bot's HTTP surface: `POST /api/messages`, `POST /api/notify/first-login` (when configured), `GET /healthz` (the process is alive), `GET /readyz` (the store
+ * answers) and the local Direct Line under `/v3/directline` with its WebSocket upgrades (when configured). Every request
+ * body is read here, once, with its size limited before and after decompression; nothing a client sends is echoed back, and no request can take the process down. It counts the requests in flight so that
  * shutdown can let them finish.
  */
 export class BotServer {
@@ -61,6 +86,13 @@ export class BotServer {
     this.server.get("/readyz", async (_req: Request, res: Response) => this.onReady(res));
     const notify = deps.notifyFirstLogin;
     if (notify) this.server.post("/api/notify/first-login", async (req: Request, res: Response) => this.guard(req, res, (readBody) => notify(req, res, readBody)));
+    deps.directLine?.mount(this.routeTable());
+    deps.webChat?.mount(this.routeTable());
+    // Anything else under /v3/directline (all of it when the local Direct Line is off) is a plain 404.
+    // eslint-disable-next-line @typescript-eslint/require-await -- restify takes (req, res) handlers only when async
+    const notFound = async (_req: Request, res: Response): Promise<void> => void res.send(404, { error: "not found" });
+    for (const method of ["get", "post", "put", "del", "patch"] as const) this.server[method]("/v3/directline/*", notFound);
+    this.server.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
   /** Starts listening; resolves with the base URL (port 0 picks a free port). */
@@ -91,6 +123,8 @@ export class BotServer {
     await Promise.race([drained, deadline]);
     clearTimeout(timer);
     if (this.inFlight.size > 0) this.deps.logger.warn({ requests: this.inFlight.size }, "shutdown grace period ended with requests in flight");
+    // WebSockets stay open through the grace period (replies to turns in flight still reach them), then go.
+    this.deps.directLine?.close();
     this.server.server.closeAllConnections();
     await stopped;
   }
@@ -118,6 +152,30 @@ export class BotServer {
       const { name, message } = err as Error;
       this.deps.logger.error({ route: req.getPath(), err: { name, message: String(message).slice(0, 200) } }, "request failed");
       if (!res.headersSent) res.send(500, { error: "internal error" });
+    }
+  }
+
+  /** The table a mounted service adds its routes to: each route runs under {@link guard}. */
+  private routeTable(): RouteTable {
+    const wrap = (route: JsonRoute) => async (req: Request, res: Response) => this.guard(req, res, (readBody) => route(req, res, readBody));
+    return {
+      get: (path, route) => void this.server.get(path, wrap(route)),
+      post: (path, route) => void this.server.post(path, wrap(route)),
+      put: (path, route) => void this.server.put(path, wrap(route)),
+    };
+  }
+
+  /** An upgrade request goes to the local Direct Line, when it is on and the server is not closing; else it is dropped. */
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const directLine = this.deps.directLine;
+    if (!directLine || this.closing) {
+      socket.destroy();
+      return;
+    }
+    try {
+      directLine.upgrade(req, socket, head);
+    } catch {
+      socket.destroy();
     }
   }
 

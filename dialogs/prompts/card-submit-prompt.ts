@@ -25,15 +25,20 @@ export class CardSubmitPrompt extends Prompt<CardSubmission> {
     super(dialogId, validator);
   }
 
-  protected override async onPrompt(context: TurnContext, _state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
+  protected override async onPrompt(context: TurnContext, state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
     const prompt = isRetry && options.retryPrompt ? options.retryPrompt : options.prompt;
     if (!prompt) return;
     if (isRetry && (options as CardPromptOptions).inPlace && typeof prompt !== "string" && (await replacePressedCard(context, prompt))) return;
-    await context.sendActivity(prompt);
+    const sent = await context.sendActivity(prompt);
+    if (sent?.id) (state as CardPromptState).cardActivityId = sent.id;
   }
 
-  protected override onRecognize(context: TurnContext, _state: object, options: PromptOptions): Promise<PromptRecognizerResult<CardSubmission>> {
+  protected override onRecognize(context: TurnContext, state: object, options: PromptOptions): Promise<PromptRecognizerResult<CardSubmission>> {
     const value: unknown = context.activity.value;
+    // Teams says which card a press came from (replyToId); Direct Line (the web chat) does not, so a press there is
+    // taken to answer this prompt's own card: the one that is then cleared or replaced.
+    const cardId = (state as CardPromptState).cardActivityId;
+    if (!context.activity.replyToId && cardId && typeof value === "object" && value !== null) context.activity.replyToId = cardId;
     const verbs = (options as CardPromptOptions).validations?.verbs ?? [];
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       const verb = (value as { verb?: unknown }).verb;
@@ -43,6 +48,11 @@ export class CardSubmitPrompt extends Prompt<CardSubmission> {
     }
     return Promise.resolve({ succeeded: false });
   }
+}
+
+/** What a card prompt keeps between turns: the id of the card it last sent. */
+interface CardPromptState {
+  cardActivityId?: string;
 }
 
 /** A string input from a card submission, trimmed of nothing; undefined when missing, not a string, or too long. */

@@ -33,6 +33,8 @@ export interface HandoffRecord {
   trigger: HandoffTrigger;
   /** The step that failed, in words ("the verification code"), when there was one. */
   failedStep?: string;
+  /** Where the person is asking from: Teams (absent, for records made before the web chat) or the web chat page. */
+  via?: "teams" | "web";
   transcript: TranscriptLine[];
   createdAt: string;
   takenAt?: string;
@@ -55,7 +57,7 @@ export interface HandoffRecord {
 export type SyncAnswer = "something-else" | "email";
 
 /** What a person's request is made of: who, where, which account, why, and the chat so far. */
-export type HandoffRequest = Pick<HandoffRecord, "user" | "userConversationId" | "email" | "trigger" | "failedStep" | "transcript">;
+export type HandoffRequest = Pick<HandoffRecord, "user" | "userConversationId" | "email" | "trigger" | "failedStep" | "transcript" | "via">;
 
 /** What {@link HandoffStore.take} did. */
 export type TakeResult = { ok: true; record: HandoffRecord } | { ok: false; record?: HandoffRecord; reason: "taken" | "closed" | "missing" };

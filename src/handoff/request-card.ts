@@ -75,6 +75,7 @@ export function requestCardData(record: HandoffRecord): HandoffRequestCardData {
     who,
     email: record.email ? maskEmail(record.email) : "not given",
     why: WHY[record.trigger],
+    via: record.via === "web" ? "The web chat page (not signed in to Teams)" : "Teams",
     step: record.failedStep ? redact(record.failedStep) : "",
     latest: lines.slice(split),
     earlier: lines.slice(0, split),

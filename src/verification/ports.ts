@@ -28,7 +28,7 @@ export interface ThrottleDecision {
 }
 
 /** Named limits shared by every instance and kept across restarts. */
-export type ThrottleName = "codeSent" | "callMade" | "codeChecked" | "identityFailed" | "userAttempts" | "resetCompleted" | "notifyCalls";
+export type ThrottleName = "codeSent" | "callMade" | "codeChecked" | "identityFailed" | "userAttempts" | "resetCompleted" | "notifyCalls" | "webchatTokens";
 
 /** Rate limits per key (account email or Teams user). */
 export interface Throttles {

@@ -29,8 +29,8 @@ const DAY = 24 * HOUR;
  *   blocked 24 hours; 5 failed identity proofs in 24 hours, then blocked 24 hours; 5 completed resets an hour;
  * - per Teams user: at most 10 reset journeys started an hour, then blocked 24 hours, so that one person cannot
  *   walk through many accounts;
- * - per client address: calls to the first-login notify API, 60 a minute (`NOTIFY_RATE_PER_MINUTE`), shared by
- *   every instance.
+ * - per client address: calls to the first-login notify API, 60 a minute (`NOTIFY_RATE_PER_MINUTE`), and web chat
+ *   tokens, 120 per 10 minutes (many ward PCs share one address), shared by every instance.
  *
  * A successful reset clears an account's counters, except `resetCompleted`: that one counts successful resets,
  * so clearing it on each success would make it count nothing.
@@ -43,6 +43,8 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   resetCompleted: { points: 5, windowSeconds: HOUR, blockSeconds: 0, keyKind: "account", clearedByReset: false },
   userAttempts: { points: 10, windowSeconds: HOUR, blockSeconds: DAY, keyKind: "teamsUser", clearedByReset: true },
   notifyCalls: { points: 60, windowSeconds: 60, blockSeconds: 0, keyKind: "client", clearedByReset: false },
+  // Generous: a hospital's PCs often share one public address.
+  webchatTokens: { points: 120, windowSeconds: 600, blockSeconds: 0, keyKind: "client", clearedByReset: false },
 };
 
 /**

@@ -53,6 +53,7 @@ export const CARD_SAMPLES: Record<TemplateName, () => Attachment> = {
       who: "Jane Smith",
       email: "j***.s***@nhs.net",
       why: "Locked out after failed checks",
+      via: "The web chat page (not signed in to Teams)",
       step: "the verification code",
       latest: [
         { from: "Jane Smith", text: "reset my password" },

@@ -1,0 +1,45 @@
+import type { Request, Response } from "restify";
+import type { JsonRoute } from "../http/json-body";
+import type { Logger } from "../logger";
+import type { ThrottleDecision } from "../verification/ports";
+import type { WebChatToken } from "./direct-line-tokens";
+import { DirectLineUnavailable } from "./direct-line-tokens";
+
+/** What `POST /api/webchat/token` needs. */
+export interface WebChatTokenRouteOptions {
+  /** Counts one request from a client address (shared by every instance through the store). */
+  limit: (client: string) => Promise<ThrottleDecision>;
+  /** A new conversation token for a new visitor (asking from `req`): from Azure's Direct Line, or the local one. */
+  issue: (req: Request) => Promise<WebChatToken>;
+  /** The Direct Line domain the page's client talks to, for a request. */
+  domain: (req: Request) => string;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/**
+ * `POST /api/webchat/token`: a conversation token for the web chat page, `{ token, conversationId, domain, expiresIn }`.
+ * Limited per client address (429 with Retry-After); the request body is never read, so nothing a browser sends
+ * (a user id, say) can choose whose conversation it joins. The Direct Line secret never leaves the server.
+ */
+export function createWebChatTokenRoute(options: WebChatTokenRouteOptions): JsonRoute {
+  const clock = options.clock ?? (() => new Date());
+  return async (req: Request, res: Response): Promise<void> => {
+    res.header("Cache-Control", "no-store");
+    const decision = await options.limit(req.socket.remoteAddress ?? "unknown");
+    if (!decision.allowed) {
+      const wait = decision.retryAt ? decision.retryAt.getTime() - clock().getTime() : 60_000;
+      res.header("Retry-After", String(Math.max(1, Math.ceil(wait / 1000))));
+      res.send(429, { error: "too many requests" });
+      return;
+    }
+    try {
+      const issued = await options.issue(req);
+      res.send(200, { token: issued.token, conversationId: issued.conversationId, domain: options.domain(req), expiresIn: issued.expiresIn });
+    } catch (err) {
+      const reason = err instanceof DirectLineUnavailable ? err.reason : "failed";
+      options.logger.warn({ reason }, "could not get a web chat token");
+      res.send(503, { error: "web chat is unavailable; please try again in a moment" });
+    }
+  };
+}
