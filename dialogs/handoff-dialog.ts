@@ -225,6 +225,8 @@ export class HandoffDialog extends HelpdeskDialog {
     // A texted code is often typed with a space or dash in the middle.
     const answer = record.challenge?.kind === "sms" ? typed.replace(/[\s-]/g, "") : typed;
     const outcome = await desk.answerChallenge(record, answer);
+    // Teams says which card was pressed; the web chat does not, so the check's own card is the one to clear.
+    if (!context.activity.replyToId && record.challenge?.cardActivityId) context.activity.replyToId = record.challenge.cardActivityId;
     await replaceSubmittedCard(context, [submittedCard({ title: "Answer sent", note: "What you typed has been checked and removed from this card." })]);
     await context.sendActivity(outcome === "no-challenge" ? NO_CHECK_WAITING : ANSWER_SENT);
   }

@@ -28,6 +28,7 @@ import type { HandoffTrigger, TranscriptLine } from "./handoff/ports";
 import { appendTranscript, pressedLine } from "./handoff/transcript";
 import { bindClientKey } from "../dialogs/reset-services";
 import { WEB_CHANNEL, WEB_JOIN_EVENT } from "./webchat/web-channel";
+import { PRESSES_NAME_NO_CARD } from "../dialogs/prompts/card-submit-prompt";
 
 /** What the router needs; it holds no business rules of its own. */
 export interface AppDependencies {
@@ -151,6 +152,8 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     }
     bindTurnState(context, state);
     bindTurnId(context, context.activity.id ?? randomUUID());
+    // Web Chat does not say which card a button was pressed on: the prompts then take their own card.
+    if (context.activity.channelId === WEB_CHANNEL) context.turnState.set(PRESSES_NAME_NO_CARD, true);
     if (context.activity.channelId === WEB_CHANNEL && deps.webClientOf && conversation?.id) {
       const client = await deps.webClientOf(conversation.id);
       if (client) bindClientKey(context, client);

@@ -35,10 +35,11 @@ export class CardSubmitPrompt extends Prompt<CardSubmission> {
 
   protected override onRecognize(context: TurnContext, state: object, options: PromptOptions): Promise<PromptRecognizerResult<CardSubmission>> {
     const value: unknown = context.activity.value;
-    // Teams says which card a press came from (replyToId); Direct Line (the web chat) does not, so a press there is
-    // taken to answer this prompt's own card: the one that is then cleared or replaced.
+    // Teams says which card a press came from (replyToId); a channel that does not (the web chat, as the edge marks
+    // it) has a press taken to answer this prompt's own card: the one that is then cleared or replaced.
     const cardId = (state as CardPromptState).cardActivityId;
-    if (!context.activity.replyToId && cardId && typeof value === "object" && value !== null) context.activity.replyToId = cardId;
+    const unnamed = context.turnState.get<boolean | undefined>(PRESSES_NAME_NO_CARD) === true && !context.activity.replyToId;
+    if (unnamed && cardId && typeof value === "object" && value !== null) context.activity.replyToId = cardId;
     const verbs = (options as CardPromptOptions).validations?.verbs ?? [];
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       const verb = (value as { verb?: unknown }).verb;
@@ -49,6 +50,9 @@ export class CardSubmitPrompt extends Prompt<CardSubmission> {
     return Promise.resolve({ succeeded: false });
   }
 }
+
+/** Set on a turn by the edge when its channel does not say which card a button was pressed on (Direct Line). */
+export const PRESSES_NAME_NO_CARD = Symbol("pressesNameNoCard");
 
 /** What a card prompt keeps between turns: the id of the card it last sent. */
 interface CardPromptState {

@@ -184,6 +184,7 @@ export class AgentDesk {
     const card = handoffChallengeCard({ prompt: say.SECRET_PROMPT, error: "" });
     const told = await this.desk.tellPerson(asked, { text: say.secretRequested(agent.name), attachments: [card] });
     if (told.status !== "sent") return this.refuse(context, asked, agent, Verb.ChallengeSecret, say.notDelivered(personName(asked)));
+    await this.rememberCard(asked, told.activityId);
     await this.desk.note(asked, say.secretAsked(personName(asked)));
     await this.desk.refresh(asked);
     await this.desk.audit({ type: Verb.ChallengeSecret, outcome: "passed" }, asked, agent);
@@ -202,6 +203,7 @@ export class AgentDesk {
     const card = handoffChallengeCard({ prompt: say.codePrompt(hint), error: "" });
     const told = await this.desk.tellPerson(asked, { text: say.codeRequested(agent.name, hint), attachments: [card] });
     if (told.status !== "sent") return this.refuse(context, asked, agent, Verb.ChallengeSms, say.notDelivered(personName(asked)));
+    await this.rememberCard(asked, told.activityId);
     await this.desk.note(asked, say.codeSent(personName(asked), hint));
     await this.desk.refresh(asked);
     await this.desk.audit({ type: Verb.ChallengeSms, outcome: "passed" }, asked, agent);
@@ -250,6 +252,15 @@ export class AgentDesk {
   private async ask(record: HandoffRecord, kind: "secret" | "sms"): Promise<HandoffRecord> {
     const askedAt = this.deps.services.clock().toISOString();
     return (await this.deps.handoffs.update(record.id, (r) => ({ ...r, challenge: { kind, askedAt } }))) ?? record;
+  }
+
+  /**
+   * Remembers which message holds the check's masked box: a channel that does not say which card was pressed (the web
+   * chat) still has that card cleared once answered.
+   */
+  private async rememberCard(record: HandoffRecord, cardActivityId: string | undefined): Promise<void> {
+    if (!cardActivityId) return;
+    await this.deps.handoffs.update(record.id, (r) => (r.challenge ? { ...r, challenge: { ...r.challenge, cardActivityId } } : r));
   }
 
   private async refuse(context: TurnContext, record: HandoffRecord, agent: HandoffParty, verb: string, reply: string): Promise<void> {

@@ -45,7 +45,7 @@ export interface HandoffRecord {
   closedAt?: string;
   closedBy?: "user" | "agent" | "timeout";
   /** The latest identity check the agent asked for, and its result (never the secret or code). */
-  challenge?: { kind: "secret" | "sms"; askedAt: string; result?: "verified" | "not-verified" };
+  challenge?: { kind: "secret" | "sms"; askedAt: string; result?: "verified" | "not-verified"; cardActivityId?: string };
   /** What the agent recorded at the end. */
   outcome?: string;
 }

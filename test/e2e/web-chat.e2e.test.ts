@@ -12,6 +12,7 @@ import type { E2eBot } from "./harness";
 const JANE = "jane.smith@nhs.net";
 const JANE_MOBILE = "+447700900118";
 const NEW_PASSWORD = "Violet-Compass-Thunder-8";
+const JANE_SECRET = "Heron";
 const SKIP = "  skipped: web chat end-to-end suite (Chromium not found; install the Debian chromium package)";
 
 /** The web chat page in a browser: type, press, fill, and wait for what the bot says. */
@@ -31,7 +32,7 @@ class WebChatPage {
 
   /** The chat's text box. */
   private box() {
-    return this.page.locator("#chat textarea, #chat input[type='text']").first();
+    return this.page.locator("#chat [data-id='webchat-sendbox-input'], #chat .webchat__send-box-text-box__input").first();
   }
 
   async say(text: string): Promise<void> {
@@ -172,6 +173,11 @@ if (!executable && !isCi()) {
         };
         await post(team.install());
         chat = await WebChatPage.open(browser, bot.url);
+        // The address typed in a reset tells the desk which account to check against.
+        await chat.say("reset my password");
+        await chat.waitFor(/email address\?/);
+        await chat.say(JANE);
+        await chat.waitFor(/Verify it.s you/);
         await chat.say("talk to a person");
         await chat.waitFor(/in the queue/);
         const request = team.requests().at(-1);
@@ -181,6 +187,14 @@ if (!executable && !isCi()) {
         await chat.waitFor(/from the helpdesk has joined the chat/);
         await post(alex.reply(request, "Hello, I'm Alex from the helpdesk."));
         await chat.waitFor(/Hello, I.m Alex from the helpdesk/);
+        // The identity check, as in Teams: the account secret in a masked box, cleared once answered.
+        await post(alex.press(request, { verb: Verb.ChallengeSecret, handoffId: JSON.stringify(request.activity).match(/"handoffId":"([^"]+)"/)?.[1] }));
+        await chat.waitFor(/Check it.s you/);
+        await chat.page.locator("#chat .ac-adaptiveCard input[type='password']").last().fill(JANE_SECRET);
+        await chat.press("Send");
+        await chat.waitFor(/checked your answer/);
+        assert.match(team.threadTexts(request).join("\n"), /Identity check \(account secret\): verified/);
+        assert.equal(await chat.page.locator('#chat input[type="password"]').count(), 0, "the answered card was cleared");
         await chat.say("end");
         await chat.waitFor(/ended your chat with the helpdesk/);
       } finally {

@@ -9,7 +9,6 @@ import { waitFor } from "../support/wait-for";
 class Visitor {
   private watermark = "";
   private constructor(
-    private readonly bot: TestBot,
     readonly token: string,
     readonly conversationId: string,
     private readonly domain: string,
@@ -19,7 +18,7 @@ class Visitor {
     const response = await fetch(`${bot.service.url}/api/webchat/token`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     assert.equal(response.status, 200);
     const { token, conversationId, domain } = (await response.json()) as { token: string; conversationId: string; domain: string };
-    return new Visitor(bot, token, conversationId, domain);
+    return new Visitor(token, conversationId, domain);
   }
 
   /** Says something and returns what the bot answered (every bot activity that arrives for it). */
