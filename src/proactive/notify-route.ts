@@ -5,6 +5,7 @@ import { readNhsmailAddress } from "../directory/email";
 import type { Logger } from "../logger";
 import type { NotifyStatus } from "./first-login-notifier";
 import type { BodyReader, JsonRoute } from "../http/json-body";
+import { withinClientLimit } from "../http/client-limit";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,13 +47,7 @@ export function bearerMatches(header: string | undefined, secret: string): boole
 export function createNotifyHandler(options: NotifyRouteOptions): JsonRoute {
   const clock = options.clock ?? (() => new Date());
   return async (req: Request, res: Response, readBody: BodyReader): Promise<void> => {
-    const decision = await options.limit(req.socket.remoteAddress ?? "unknown");
-    if (!decision.allowed) {
-      const wait = decision.retryAt ? decision.retryAt.getTime() - clock().getTime() : 60_000;
-      res.header("Retry-After", String(Math.max(1, Math.ceil(wait / 1000))));
-      res.send(429, { error: "too many requests" });
-      return;
-    }
+    if (!(await withinClientLimit(req, res, options.limit, clock))) return;
     if (!bearerMatches(req.headers.authorization, options.secret)) {
       options.logger.warn("refused an unauthenticated first-login notify call");
       res.send(401, { error: "unauthorized" });

@@ -1,5 +1,6 @@
 import type { Request, Response } from "restify";
 import type { JsonRoute } from "../http/json-body";
+import { withinClientLimit } from "../http/client-limit";
 import type { Logger } from "../logger";
 import type { ThrottleDecision } from "../verification/ports";
 import type { WebChatToken } from "./direct-line-tokens";
@@ -26,13 +27,7 @@ export function createWebChatTokenRoute(options: WebChatTokenRouteOptions): Json
   const clock = options.clock ?? (() => new Date());
   return async (req: Request, res: Response): Promise<void> => {
     res.header("Cache-Control", "no-store");
-    const decision = await options.limit(req.socket.remoteAddress ?? "unknown");
-    if (!decision.allowed) {
-      const wait = decision.retryAt ? decision.retryAt.getTime() - clock().getTime() : 60_000;
-      res.header("Retry-After", String(Math.max(1, Math.ceil(wait / 1000))));
-      res.send(429, { error: "too many requests" });
-      return;
-    }
+    if (!(await withinClientLimit(req, res, options.limit, clock))) return;
     try {
       const issued = await options.issue(req);
       res.send(200, { token: issued.token, conversationId: issued.conversationId, domain: options.domain(req), expiresIn: issued.expiresIn });
