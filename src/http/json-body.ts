@@ -15,6 +15,15 @@ export type BodyReader = () => Promise<Record<string, unknown>>;
  */
 export type JsonRoute = (req: Request, res: Response, readBody: BodyReader) => Promise<void>;
 
+/**
+ * Whether the request says it has a body. A route whose body is optional and unused still reads one that is there,
+ * so that every limit and check above applies to it (a damaged body is a 4xx, whatever the route does with it).
+ */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
 /** Why a request body was refused, with the HTTP status it is answered with. */
 export class BodyError extends Error {
   constructor(

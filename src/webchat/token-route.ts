@@ -1,5 +1,6 @@
 import type { Request, Response } from "restify";
-import type { JsonRoute } from "../http/json-body";
+import { hasBody } from "../http/json-body";
+import type { BodyReader, JsonRoute } from "../http/json-body";
 import { withinClientLimit } from "../http/client-limit";
 import type { Logger } from "../logger";
 import type { ThrottleDecision } from "../verification/ports";
@@ -20,14 +21,16 @@ export interface WebChatTokenRouteOptions {
 
 /**
  * `POST /api/webchat/token`: a conversation token for the web chat page, `{ token, conversationId, domain, expiresIn }`.
- * Limited per client address (429 with Retry-After); the request body is never read, so nothing a browser sends
- * (a user id, say) can choose whose conversation it joins. The Direct Line secret never leaves the server.
+ * Limited per client address (429 with Retry-After). A body, if sent, is read through the server's limits and then
+ * ignored, so nothing a browser sends (a user id, say) can choose whose conversation it joins. The Direct Line
+ * secret never leaves the server.
  */
 export function createWebChatTokenRoute(options: WebChatTokenRouteOptions): JsonRoute {
   const clock = options.clock ?? (() => new Date());
-  return async (req: Request, res: Response): Promise<void> => {
+  return async (req: Request, res: Response, readBody: BodyReader): Promise<void> => {
     res.header("Cache-Control", "no-store");
     if (!(await withinClientLimit(req, res, options.limit, clock))) return;
+    if (hasBody(req)) await readBody();
     try {
       const issued = await options.issue(req);
       res.send(200, { token: issued.token, conversationId: issued.conversationId, domain: options.domain(req), expiresIn: issued.expiresIn });

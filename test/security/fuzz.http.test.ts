@@ -116,6 +116,31 @@ function cases(serviceUrl: string): fc.Arbitrary<FuzzCase> {
   );
 }
 
+/** A route that reads a JSON body, with the headers (a token) it needs to get as far as reading it. */
+interface BodyRoute {
+  method: "POST" | "PUT";
+  path: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Bodies no route may accept, each with the content encoding it claims: bad JSON, not an object, too big before or
+ * after decompression, absurdly deep, a broken or fake compressed stream, the wrong media type.
+ */
+function damagedBodies(): fc.Arbitrary<{ kind: string; body: Buffer; headers: Record<string, string> }> {
+  const plain = (kind: string, body: fc.Arbitrary<Buffer>, headers: Record<string, string> = JSON_HEADERS) => body.map((b) => ({ kind, body: b, headers }));
+  return fc.oneof(
+    plain("bad JSON", fc.string({ minLength: 1, maxLength: 120 }).filter((s) => { try { JSON.parse(s); return false; } catch { return true; } }).map((s) => Buffer.from(s))),
+    plain("not an object", fc.oneof(fc.array(fc.integer()), fc.string(), fc.integer(), fc.constant(null)).map(json)),
+    plain("over the size limit", fc.integer({ min: 300_000, max: 600_000 }).map((n) => Buffer.from(`{"text":"${"x".repeat(n)}"}`))),
+    plain("deep nesting", fc.integer({ min: 40, max: 2_000 }).map((d) => Buffer.from(`{"value":${"[".repeat(d)}${"]".repeat(d)}}`))),
+    plain("gzip past the size limit", fc.integer({ min: 300_000, max: 2_000_000 }).map((n) => zlib.gzipSync(Buffer.from(`{"text":"${"0".repeat(n)}"}`))), { ...JSON_HEADERS, "content-encoding": "gzip" }),
+    plain("broken gzip", fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08]), Buffer.from(b)])), { ...JSON_HEADERS, "content-encoding": "gzip" }),
+    plain("unknown encoding", fc.constant(Buffer.from("{}")), { ...JSON_HEADERS, "content-encoding": "compress" }),
+    plain("wrong media type", fc.constant(Buffer.from("{}")), { "content-type": "text/plain" }),
+  );
+}
+
 describe("fuzzing the HTTP surface (seeded, reproducible)", function () {
   this.timeout(180_000);
   let bot: ChildBot;
@@ -125,7 +150,8 @@ describe("fuzzing the HTTP surface (seeded, reproducible)", function () {
   before(async () => {
     connector = new FakeConnector();
     serviceUrl = await connector.start();
-    bot = await ChildBot.start({ NOTIFY_SECRET: "f".repeat(40) });
+    // The notify API's rate limit is raised so that its bodies, not its limit, are what the fuzz reaches.
+    bot = await ChildBot.start({ NOTIFY_SECRET: "f".repeat(40), NOTIFY_RATE_PER_MINUTE: "10000" });
   });
   after(async () => {
     await bot.stop();
@@ -166,5 +192,41 @@ describe("fuzzing the HTTP surface (seeded, reproducible)", function () {
     assert.match(await talk("reset my password", "after-fuzz"), /@nhs\.net/);
     assert.match(await talk("jane.smith@nhs.net", "after-fuzz"), /Verify it's you/);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it("every route that reads a body answers damaged bodies with a 4xx, and the process stays up", async () => {
+    // A web visitor's token and conversation, so the Direct Line routes get as far as reading the body.
+    const issued = (await (await fetch(`${bot.url}/api/webchat/token`, { method: "POST", headers: JSON_HEADERS, body: "{}" })).json()) as { token: string; conversationId: string };
+    const bearer = { authorization: `Bearer ${issued.token}` };
+    const dl = "/v3/directline";
+    const routes: BodyRoute[] = [
+      { method: "POST", path: "/api/messages", headers: {} },
+      { method: "POST", path: "/api/notify/first-login", headers: { authorization: `Bearer ${"f".repeat(40)}` } },
+      { method: "POST", path: "/api/webchat/token", headers: {} },
+      { method: "POST", path: `${dl}/tokens/generate`, headers: bearer },
+      { method: "POST", path: `${dl}/tokens/refresh`, headers: bearer },
+      { method: "POST", path: `${dl}/conversations`, headers: bearer },
+      { method: "POST", path: `${dl}/conversations/${issued.conversationId}/activities`, headers: bearer },
+      { method: "POST", path: `${dl}/v3/conversations/${issued.conversationId}/activities`, headers: {} },
+      { method: "POST", path: `${dl}/v3/conversations/${issued.conversationId}/activities/x`, headers: {} },
+      { method: "PUT", path: `${dl}/v3/conversations/${issued.conversationId}/activities/x`, headers: {} },
+    ];
+    const sample = fc.sample(fc.tuple(fc.constantFrom(...routes), damagedBodies()), { seed: SEED, numRuns: 400 });
+    const answers = new Map<string, Map<number, number>>();
+    const wrong: string[] = [];
+    for (const [index, [route, damaged]] of sample.entries()) {
+      const response = await fetch(`${bot.url}${route.path}`, { method: route.method, headers: { ...damaged.headers, ...route.headers }, body: new Uint8Array(damaged.body) });
+      await response.arrayBuffer();
+      const key = `${route.method} ${route.path.replace(issued.conversationId, ":id")}`;
+      const byStatus = answers.get(key) ?? new Map<number, number>();
+      byStatus.set(response.status, (byStatus.get(response.status) ?? 0) + 1);
+      answers.set(key, byStatus);
+      if (response.status < 400 || response.status >= 500) wrong.push(`#${index} ${key} ${damaged.kind}: HTTP ${response.status}`);
+    }
+    const table = [...answers].map(([route, byStatus]) => `  ${route.padEnd(60)} ${[...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join("  ")}`);
+    console.log(`    fuzz: ${sample.length} damaged bodies to ${routes.length} routes, seed ${SEED}\n${table.join("\n")}`);
+    assert.deepEqual(wrong, []);
+    assert.ok(bot.alive, "the process is still running");
+    assert.equal((await fetch(`${bot.url}/healthz`)).status, 200);
   });
 });

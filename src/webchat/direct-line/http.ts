@@ -22,8 +22,3 @@ export function paramOf(req: Request, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
-/** Whether the request says it has a body (so that it must be read, with its limits, before being ignored). */
-export function hasBody(req: Request): boolean {
-  const length = req.headers["content-length"];
-  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
-}
