@@ -4,7 +4,7 @@ import type { TeamsAdapter } from "@microsoft/teams-ai";
 import { ActivityTypes } from "botbuilder";
 import type { Storage, TurnContext } from "botbuilder";
 import { DialogSet } from "botbuilder-dialogs";
-import { Verb, GLOBAL_VERBS, AGENT_VERBS } from "../cards/verbs";
+import { Verb } from "../cards/verbs";
 import type { GlobalVerb } from "../cards/verbs";
 import { mainHelpCard, privateChatCard, restartResetCard, welcomeCard } from "../cards/render";
 import { DialogId, SECRET_PROMPTS } from "../dialogs/ids";
@@ -16,16 +16,15 @@ import type { ResetServices } from "../dialogs/reset-services";
 import { FirstLoginDialog } from "../dialogs/first-login-dialog";
 import type { FirstLoginOptions } from "../dialogs/first-login-dialog";
 import type { FirstLoginServices } from "../dialogs/first-login-services";
-import { FIRST_LOGIN_TASKS } from "./first-login";
-import type { FirstLoginTask } from "./first-login";
 import { MAX_TEXT_CHARS, matchIntent } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
 import type { ProactiveHooks } from "./proactive";
 import { activeJourneyOf, activePromptOf, bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
-import type { HandoffTrigger, TranscriptLine } from "./handoff/ports";
-import { appendTranscript, pressedLine } from "./handoff/transcript";
+import { appendTranscript } from "./handoff/transcript";
+import { handoffOptionsOf, isAgentVerb, isGlobalVerb, isMessage, isPersonalMessage, isPrivate, taskOf, verbOf } from "./activity-facts";
+import { WITHHELD, startTranscript, transcriptSoFar, turnLinesOf } from "./turn-transcript";
 import { bindClientKey } from "../dialogs/reset-services";
 import { WEB_CHANNEL, WEB_JOIN_EVENT } from "./webchat/web-channel";
 import { PRESSES_NAME_NO_CARD } from "../dialogs/prompts/card-submit-prompt";
@@ -173,7 +172,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
 
   app.turn("afterTurn", async (context, state) => {
     if (!hasActiveDialog(state)) delete state.conversation.journeyOwner;
-    const lines = context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES);
+    const lines = turnLinesOf(context);
     if (lines && lines.length > 0) state.conversation.transcript = appendTranscript(state.conversation.transcript, lines);
     await deps.proactive?.afterTurn(context);
     return true;
@@ -282,93 +281,7 @@ function fallbackText(context: TurnContext): string {
   return (attachments ?? []).length > 0 ? ATTACHMENT_ONLY : EMPTY_MESSAGE;
 }
 
-/** The card verb of a submit, if any (verbs are constants, safe to log). */
-function verbOf(context: TurnContext): string | undefined {
-  const value: unknown = context.activity.value;
-  if (typeof value !== "object" || value === null) return undefined;
-  const verb = (value as { verb?: unknown }).verb;
-  return typeof verb === "string" && verb.length <= 64 ? verb : undefined;
-}
-
-function isAgentVerb(context: TurnContext): boolean {
-  return AGENT_VERBS.has(verbOf(context) ?? "");
-}
-
-function isMessage(context: TurnContext): boolean {
-  return context.activity.type === (ActivityTypes.Message as string);
-}
-
-/**
- * True for a one-to-one conversation: a Teams personal chat, or a channel without group conversations (Direct Line,
- * where each conversation has one person). Decided here, once, for every journey.
- */
-function isPrivate(context: TurnContext): boolean {
-  const { conversationType, isGroup } = context.activity.conversation ?? {};
-  return isGroup !== true && (conversationType === undefined || conversationType === "personal");
-}
-
-function isPersonalMessage(context: TurnContext): boolean {
-  return isMessage(context) && isPrivate(context);
-}
-
-const TRIGGERS: readonly HandoffTrigger[] = ["asked", "locked-out", "repeated-failures", "no-method", "first-login"];
-
-/** The trigger and failed step an offer button carries ("Talk to the helpdesk" after a lockout, say). */
-function handoffOptionsOf(context: TurnContext): { trigger: HandoffTrigger; failedStep?: string } {
-  const value = (context.activity.value ?? {}) as { trigger?: unknown; step?: unknown };
-  const trigger = TRIGGERS.find((t) => t === value.trigger) ?? "asked";
-  const step = typeof value.step === "string" && value.step.length <= 80 ? value.step : undefined;
-  return { trigger, failedStep: step };
-}
-
-/** Kept instead of a message typed while a card asked for a secret: it may be the secret itself. */
-export const WITHHELD = "(typed a message while a box for a password or secret was open: not kept)";
-const TOO_LONG_LINE = "(sent a message too long to keep)";
-
-/** The transcript lines of the turn in progress, added to the conversation's state after it. */
-const TURN_LINES = Symbol("transcriptLines");
-
-/**
- * Starts the turn's transcript: the person's message (a card press only as "pressed …", never its inputs) and every
- * text the bot sends back, kept for the helpdesk's request card and added to the conversation state after the turn.
- */
-function startTranscript(context: TurnContext, secretBoxOpen: boolean): void {
-  const lines: TranscriptLine[] = [];
-  const verb = verbOf(context);
-  const text = (context.activity.text ?? "").trim();
-  const said = verb ? pressedLine(verb, context.activity.value) : text && secretBoxOpen ? WITHHELD : text.length > MAX_TEXT_CHARS ? TOO_LONG_LINE : text;
-  if (said) lines.push({ from: "user", text: said, at: new Date().toISOString() });
-  context.turnState.set(TURN_LINES, lines);
-  context.onSendActivities(async (_ctx, activities, next) => {
-    for (const activity of activities) {
-      const text = activity.text ?? firstCardText(activity.attachments);
-      if (text) lines.push({ from: "bot", text, at: new Date().toISOString() });
-    }
-    return next();
-  });
-}
-
-/** The chat so far for a helpdesk request: the kept transcript, then this turn's lines (redacted when stored). */
-function transcriptSoFar(context: TurnContext): TranscriptLine[] {
-  return [...(turnStateOf(context).conversation.transcript ?? []), ...(context.turnState.get<TranscriptLine[] | undefined>(TURN_LINES) ?? [])];
-}
-
-/** The first text of a card (its title), so the transcript says which card the bot showed. */
-function firstCardText(attachments: Array<{ content?: unknown }> | undefined): string | undefined {
-  const body = (attachments?.[0]?.content as { body?: Array<{ text?: unknown }> } | undefined)?.body;
-  const first = body?.find((item) => typeof item.text === "string");
-  return typeof first?.text === "string" ? `[card] ${first.text}` : undefined;
-}
-
-/** The first-login task a checklist button names, if it is one. */
-function taskOf(context: TurnContext): FirstLoginTask | undefined {
-  const task = (context.activity.value as { task?: unknown } | undefined)?.task;
-  return FIRST_LOGIN_TASKS.find((t) => t === task);
-}
-
-function isGlobalVerb(context: TurnContext): boolean {
-  return GLOBAL_VERBS.has(verbOf(context) ?? "");
-}
+export { WITHHELD };
 
 /** Welcome people in a personal chat; in a team or group chat, only when the bot itself has just been added. */
 function shouldWelcome(context: TurnContext): boolean {
