@@ -180,14 +180,13 @@ export class AgentDesk {
     const account = record.email ? await this.deps.services.directory.findByEmail(record.email) : undefined;
     const refusal = !record.email ? say.NO_ACCOUNT : !account?.accountSecretHash ? say.NO_SECRET : undefined;
     if (refusal) return this.refuse(context, record, agent, Verb.ChallengeSecret, refusal);
-    const asked = await this.ask(record, "secret");
-    const card = handoffChallengeCard({ prompt: say.SECRET_PROMPT, error: "" });
-    const told = await this.desk.tellPerson(asked, { text: say.secretRequested(agent.name), attachments: [card] });
-    if (told.status !== "sent") return this.refuse(context, asked, agent, Verb.ChallengeSecret, say.notDelivered(personName(asked)));
-    await this.rememberCard(asked, told.activityId);
-    await this.desk.note(asked, say.secretAsked(personName(asked)));
-    await this.desk.refresh(asked);
-    await this.desk.audit({ type: Verb.ChallengeSecret, outcome: "passed" }, asked, agent);
+    await this.challenge(context, record, agent, {
+      kind: "secret",
+      verb: Verb.ChallengeSecret,
+      prompt: say.SECRET_PROMPT,
+      toPerson: say.secretRequested(agent.name),
+      inThread: (person) => say.secretAsked(person),
+    });
   }
 
   private async challengeSms(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
@@ -199,14 +198,13 @@ export class AgentDesk {
     const code = await codes.issue(codeSubject(record.id));
     await sender.send({ channel: "sms", to: mobile, text: say.helpdeskCodeText(code) });
     const hint = maskedHint(mobile);
-    const asked = await this.ask(record, "sms");
-    const card = handoffChallengeCard({ prompt: say.codePrompt(hint), error: "" });
-    const told = await this.desk.tellPerson(asked, { text: say.codeRequested(agent.name, hint), attachments: [card] });
-    if (told.status !== "sent") return this.refuse(context, asked, agent, Verb.ChallengeSms, say.notDelivered(personName(asked)));
-    await this.rememberCard(asked, told.activityId);
-    await this.desk.note(asked, say.codeSent(personName(asked), hint));
-    await this.desk.refresh(asked);
-    await this.desk.audit({ type: Verb.ChallengeSms, outcome: "passed" }, asked, agent);
+    await this.challenge(context, record, agent, {
+      kind: "sms",
+      verb: Verb.ChallengeSms,
+      prompt: say.codePrompt(hint),
+      toPerson: say.codeRequested(agent.name, hint),
+      inThread: (person) => say.codeSent(person, hint),
+    });
   }
 
   private async sendResetLink(context: TurnContext, record: HandoffRecord, agent: HandoffParty): Promise<void> {
@@ -249,18 +247,26 @@ export class AgentDesk {
   }
 
   /** Starts an identity check on the record (a new check replaces the last one and its result). */
-  private async ask(record: HandoffRecord, kind: "secret" | "sms"): Promise<HandoffRecord> {
-    const askedAt = this.deps.services.clock().toISOString();
-    return (await this.deps.handoffs.update(record.id, (r) => ({ ...r, challenge: { kind, askedAt } }))) ?? record;
-  }
-
   /**
-   * Remembers which message holds the check's masked box: a channel that does not say which card was pressed (the web
-   * chat) still has that card cleared once answered.
+   * Asks the person for an identity check's answer in a masked box, records the check, and says so in the thread.
+   * Which message holds the box is remembered, so that a channel that does not say which card was pressed (the web
+   * chat) still has that card cleared once answered. Refused when the person cannot be reached.
    */
-  private async rememberCard(record: HandoffRecord, cardActivityId: string | undefined): Promise<void> {
-    if (!cardActivityId) return;
-    await this.deps.handoffs.update(record.id, (r) => (r.challenge ? { ...r, challenge: { ...r.challenge, cardActivityId } } : r));
+  private async challenge(
+    context: TurnContext,
+    record: HandoffRecord,
+    agent: HandoffParty,
+    check: { kind: "secret" | "sms"; verb: string; prompt: string; toPerson: string; inThread: (person: string) => string },
+  ): Promise<void> {
+    const askedAt = this.deps.services.clock().toISOString();
+    const asked = (await this.deps.handoffs.update(record.id, (r) => ({ ...r, challenge: { kind: check.kind, askedAt } }))) ?? record;
+    const told = await this.desk.tellPerson(asked, { text: check.toPerson, attachments: [handoffChallengeCard({ prompt: check.prompt, error: "" })] });
+    if (told.status !== "sent") return this.refuse(context, asked, agent, check.verb, say.notDelivered(personName(asked)));
+    const cardActivityId = told.activityId;
+    if (cardActivityId) await this.deps.handoffs.update(asked.id, (r) => (r.challenge ? { ...r, challenge: { ...r.challenge, cardActivityId } } : r));
+    await this.desk.note(asked, check.inThread(personName(asked)));
+    await this.desk.refresh(asked);
+    await this.desk.audit({ type: check.verb, outcome: "passed" }, asked, agent);
   }
 
   private async refuse(context: TurnContext, record: HandoffRecord, agent: HandoffParty, verb: string, reply: string): Promise<void> {
