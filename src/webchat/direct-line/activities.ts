@@ -52,17 +52,7 @@ export function readClientActivity(body: Record<string, unknown>, at: { conversa
   const parsed = clientActivitySchema.safeParse(body);
   if (!parsed.success) return { ok: false };
   const { from, ...rest } = parsed.data;
-  return {
-    ok: true,
-    activity: {
-      ...dropUndefined(rest),
-      timestamp: at.now.toISOString(),
-      channelId: CHANNEL_ID,
-      from: { id: at.userId, ...(from?.name ? { name: from.name } : {}), role: "user" },
-      conversation: { id: at.conversationId },
-      recipient: { ...BOT_ACCOUNT },
-    },
-  };
+  return stamped(rest, at, { from: { id: at.userId, ...(from?.name ? { name: from.name } : {}), role: "user" }, recipient: { ...BOT_ACCOUNT } });
 }
 
 /**
@@ -75,16 +65,12 @@ export function readBotActivity(body: Record<string, unknown>, at: { conversatio
   const { from, ...rest } = parsed.data;
   // The fields the service sets itself.
   for (const key of ["id", "serviceUrl", "conversation", "channelId", "timestamp"]) delete rest[key];
-  return {
-    ok: true,
-    activity: {
-      ...dropUndefined(rest),
-      timestamp: at.now.toISOString(),
-      channelId: CHANNEL_ID,
-      from: from ?? { ...BOT_ACCOUNT },
-      conversation: { id: at.conversationId },
-    },
-  };
+  return stamped(rest, at, { from: from ?? { ...BOT_ACCOUNT } });
+}
+
+/** An accepted activity with what the service sets itself: the time, the channel, the conversation and the parties. */
+function stamped(fields: Record<string, unknown>, at: { conversationId: string; now: Date }, parties: Record<string, unknown>): ActivityReading {
+  return { ok: true, activity: { ...dropUndefined(fields), timestamp: at.now.toISOString(), channelId: CHANNEL_ID, conversation: { id: at.conversationId }, ...parties } };
 }
 
 function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
