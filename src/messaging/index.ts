@@ -1,9 +1,12 @@
 /**
- * Messages to people (texts, voice calls, emails): the port and the development outbox.
+ * Messages to people (texts, voice calls, emails): the port, the development outbox and GOV.UK Notify.
  *
  * @packageDocumentation
  */
-export type { MessageSender, OutboundMessage } from "./message-sender";
+export { MessageNotSentError } from "./message-sender";
+export type { MessageChannel, MessageSender, NotSentReason, OutboundMessage } from "./message-sender";
 export { OutboxSender } from "./outbox-sender";
 export { BackgroundSender } from "./background-sender";
+export { NotifySender, parseNotifyApiKey } from "./notify-sender";
 export type { OutboxLine, OutboxSenderOptions } from "./outbox-sender";
+export type { NotifyLogger, NotifySenderOptions } from "./notify-sender";

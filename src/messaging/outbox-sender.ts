@@ -1,10 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { MessageSender, OutboundMessage } from "./message-sender";
+import type { MessageChannel, MessageSender, OutboundMessage } from "./message-sender";
 
 /** One line of the outbox file, in this key order: `{"channel","to","text","at"}`, plus `subject` for an email. */
 export interface OutboxLine {
-  channel: OutboundMessage["channel"];
+  channel: MessageChannel;
   to: string;
   text: string;
   /** ISO time the message was sent. */
@@ -32,6 +32,8 @@ export interface OutboxSenderOptions {
  * service's logs never carry message text.
  */
 export class OutboxSender implements MessageSender {
+  /** Every channel: the outbox writes down whatever it is given. */
+  readonly channels: ReadonlySet<MessageChannel> = new Set<MessageChannel>(["sms", "voice", "email"]);
   private readonly file: string;
   private readonly print: (line: string) => void;
   private readonly now: () => Date;
