@@ -76,6 +76,8 @@ export interface ResetSuccessCardData {
   expires: string;
   /** How the person was told, e.g. "email and a text to your mobile". */
   notified: string;
+  /** True when every session was signed out, so the old password already stopped working everywhere. */
+  signedOutEverywhere: boolean;
 }
 
 /** One line of the first-login checklist. */

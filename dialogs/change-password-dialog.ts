@@ -9,7 +9,7 @@ import type { RuleOutcome } from "../src/policy";
 import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import type { ChangePasswordOptions, ChangePasswordResult, FirstLoginServices, SignedInFlag } from "./first-login-services";
-import { DONT_TYPE_PASSWORDS, MAX_PASSWORD_INPUT, checkNewPassword, policyChecklist, readNewPassword } from "./password-check";
+import { DONT_TYPE_PASSWORDS, MAX_PASSWORD_INPUT, checkNewPassword, policyChecklist, readNewPassword, setNewPassword } from "./password-check";
 import { CardSubmitPrompt, cardText } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { audit, recordFailedProof, replaceSubmittedCard, sayBlocked } from "./reset-services";
@@ -151,8 +151,12 @@ export class ChangePasswordDialog extends HelpdeskDialog {
       await audit(context, this.services, { type: "password.change", outcome: "failed", email, detail: verdict.failedRules });
       return { problems: verdict.problems, rules: verdict.rules };
     }
-    const updated = await this.services.directory.setPassword(email, await this.services.hasher.hash(reading.password), this.services.clock());
+    const set = await setNewPassword(this.services, email, reading.password);
+    if ("refused" in set) {
+      await audit(context, this.services, { type: "password.change", outcome: "failed", email, detail: set.detail });
+      return { problems: [set.refused] };
+    }
     await audit(context, this.services, { type: "password.change", outcome: "passed", email, detail: reason });
-    return { changed: true, expiresAt: updated.passwordExpiresAt };
+    return { changed: true, expiresAt: set.account.passwordExpiresAt };
   }
 }

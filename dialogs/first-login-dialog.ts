@@ -31,6 +31,13 @@ export interface FirstLoginOptions {
 export const CHECKLIST_SAVED = "Your progress is saved. Press a button on your checklist whenever you're ready, or type **I'm a new user**.";
 /** Said when a person stops first login: what they finished is kept. */
 export const FIRST_LOGIN_CANCELLED = "OK, I've stopped. The tasks you finished stay done. Type **I'm a new user** whenever you want to carry on.";
+/**
+ * Said where accounts live in Entra ID and the person is not signed in to Teams as an account the bot can find (the
+ * web chat, say): the password never reaches the bot, so being signed in to Teams is the proof.
+ */
+export const SIGN_IN_TO_TEAMS =
+  "To start your first login, sign in to Microsoft Teams with your NHSmail address and the temporary password your local administrator gave you, then message me there. " +
+  "Microsoft will ask you to choose a new password as you sign in. If you can't sign in, type **talk to a person**.";
 /** Said when every task is done. */
 export const ALL_DONE = "That's everything: all four first-login tasks are done. Welcome to NHSmail!";
 
@@ -77,10 +84,27 @@ export class FirstLoginDialog extends HelpdeskDialog {
 
   private async identifyStep(step: WaterfallStepContext<FirstLoginOptions>): Promise<DialogTurnResult> {
     if (step.options.email) return step.next({ email: step.options.email } satisfies SignInResult);
+    if (this.services.directory.signInProof === "teams-identity") return this.identifyByTeams(step);
     const linked = await this.services.links.emailOf(teamsUserOf(step.context));
     if (linked && (await this.services.directory.findByEmail(linked))) return step.next({ email: linked } satisfies SignInResult);
     (step.values as FirstLoginValues).signingIn = true;
     return step.beginDialog(DialogId.SignIn);
+  }
+
+  /**
+   * Entra ID: the person is whoever Teams says they are (the channel's signed token carries their object id), and
+   * being signed in to Teams proves the password as it stands. Anywhere else they are sent to sign in to Teams.
+   */
+  private async identifyByTeams(step: WaterfallStepContext<FirstLoginOptions>): Promise<DialogTurnResult> {
+    const objectId = step.context.activity.from?.aadObjectId;
+    const account = objectId ? await this.services.directory.findByUserId(objectId) : undefined;
+    if (!account) {
+      await step.context.sendActivity(SIGN_IN_TO_TEAMS);
+      return step.endDialog();
+    }
+    await this.services.links.link(teamsUserOf(step.context), account.email);
+    (step.values as FirstLoginValues).signingIn = true;
+    return step.next({ email: account.email } satisfies SignInResult);
   }
 
   private async taskStep(step: WaterfallStepContext<FirstLoginOptions>): Promise<DialogTurnResult> {

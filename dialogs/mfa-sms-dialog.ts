@@ -1,4 +1,5 @@
 import { ActionTypes, MessageFactory } from "botbuilder";
+import type { TurnContext } from "botbuilder";
 import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
 import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { maskedHint, normaliseUkMobile } from "../src/verification/phone";
@@ -9,7 +10,7 @@ import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { CODE_VERBS, codeCard, readCode } from "./prompts/code-entry";
-import { audit, sayBlocked } from "./reset-services";
+import { audit, deliver, sayBlocked } from "./reset-services";
 
 /** What the "use my registered mobile" button sends. */
 export const USE_REGISTERED = "Use my registered mobile";
@@ -103,7 +104,7 @@ export class MfaSmsDialog extends HelpdeskDialog {
   private async sendStep(step: WaterfallStepContext<TaskOptions>): Promise<DialogTurnResult> {
     const to = String(step.result);
     (step.values as { to?: string }).to = to;
-    if (!(await this.sendCode(step.options.email, to, this.subject(step)))) return this.blocked(step);
+    if (!(await this.sendCode(step.context, step.options.email, to, this.subject(step)))) return this.blocked(step);
     return step.next(maskedHint(to));
   }
 
@@ -130,10 +131,10 @@ export class MfaSmsDialog extends HelpdeskDialog {
   }
 
   /** Issues a code and texts it, counting the send against the address's limit. False when throttled. */
-  private async sendCode(email: string, to: string, subject: string): Promise<boolean> {
+  private async sendCode(context: TurnContext, email: string, to: string, subject: string): Promise<boolean> {
     if (!(await this.services.throttles.consume("codeSent", email)).allowed) return false;
     const code = await this.services.codes.issue(subject);
-    await this.services.sender.send({ channel: "sms", to, text: smsCodeText(code) });
+    await deliver(context, this.services, { channel: "sms", to, text: smsCodeText(code) });
     return true;
   }
 
@@ -150,7 +151,7 @@ export class MfaSmsDialog extends HelpdeskDialog {
     const retry = (error: string, message = smsSentMessage(hint)): boolean => ((prompt.options.retryPrompt = codeCard(message, error, true)), false);
 
     if (resend || isOneOf(typed, TRY_AGAIN)) {
-      if (!(await this.sendCode(email, to, subject))) return outcome("blocked");
+      if (!(await this.sendCode(prompt.context, email, to, subject))) return outcome("blocked");
       return retry("", smsSentMessage(hint, true));
     }
     const code = typed.replace(/[\s-]/g, "");

@@ -9,7 +9,7 @@ import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardPromptOptions, CardSubmission } from "./prompts/card-submit-prompt";
-import { BOTH_BOXES, DONT_TYPE_PASSWORDS, checkNewPassword, policyChecklist, readNewPassword } from "./password-check";
+import { BOTH_BOXES, DONT_TYPE_PASSWORDS, checkNewPassword, policyChecklist, readNewPassword, setNewPassword } from "./password-check";
 import { audit, replaceSubmittedCard } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
@@ -21,9 +21,10 @@ export interface NewPasswordOptions {
   email: string;
 }
 
-/** The result: when the new password expires. */
+/** The result: when the new password expires, and whether every session was signed out. */
 export interface NewPasswordResult {
   expiresAt: string;
+  signedOutEverywhere: boolean;
 }
 
 /** Steps 9 and 14 of the guide: choose a new password, typed twice into masked inputs, checked against the policy. */
@@ -72,9 +73,13 @@ export class NewPasswordDialog extends HelpdeskDialog {
       await audit(prompt.context, this.services, { type: "reset.password", outcome: "failed", email: account.email, detail: verdict.failedRules });
       return this.refuse(options, verdict.problems, verdict.rules);
     }
-    const updated = await this.services.directory.setPassword(account.email, await this.services.hasher.hash(reading.password), this.services.clock());
+    const set = await setNewPassword(this.services, account.email, reading.password);
+    if ("refused" in set) {
+      await audit(prompt.context, this.services, { type: "reset.password", outcome: "failed", email: account.email, detail: set.detail });
+      return this.refuse(options, [set.refused]);
+    }
     await replaceSubmittedCard(prompt.context, [submittedCard({ title: "New password set", note: "For your security, the boxes have been cleared." })]);
-    const result: NewPasswordResult = { expiresAt: updated.passwordExpiresAt };
+    const result: NewPasswordResult = { expiresAt: set.account.passwordExpiresAt, signedOutEverywhere: set.signedOutEverywhere };
     (prompt.recognized as { value: unknown }).value = result;
     return true;
   }

@@ -1,5 +1,8 @@
 import type { Account } from "../src/directory/account";
-import type { PasswordPolicy, RuleOutcome } from "../src/policy";
+import type { Directory, PasswordChange } from "../src/directory/directory";
+import { DirectoryUnavailableError, PasswordRefusedError } from "../src/directory/errors";
+import type { DirectoryFailure } from "../src/directory/errors";
+import type { PasswordHasher, PasswordPolicy, RuleOutcome } from "../src/policy";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { cardText } from "./prompts/card-submit-prompt";
 
@@ -78,4 +81,39 @@ export async function checkNewPassword(policy: PasswordPolicy, account: Account,
     rules: verdict.rules,
     failedRules: verdict.failures.map((f) => f.rule).join(","),
   };
+}
+
+/** Said when the account service's own rules (an Entra tenant's password policy) refuse a password the bot accepted. */
+export const ORGANISATION_REFUSED =
+  "Your organisation's own password rules don't accept that password. Choose a different one: longer, with a mix of capital and small letters, numbers and symbols, and without any part of your name or email address.";
+
+/** What the card says when the account service could not take the new password, by what went wrong. */
+export const NOT_CHANGED: Record<DirectoryFailure, string> = {
+  permission: "I can't change passwords just now because of a problem on our side, so nothing has changed. The helpdesk can help: type **talk to a person**.",
+  throttled: "The account service is busy, so your password hasn't changed yet. Please wait a minute, then type your new password in both boxes again.",
+  unreachable: "I couldn't reach the account service, so your password hasn't changed. Please wait a minute, then type your new password in both boxes again.",
+  uncertain:
+    "I couldn't confirm whether your password changed. Try signing in with your new password at portal.nhs.net. If it doesn't work, type your new password in both boxes again, or type **talk to a person**.",
+};
+
+/** What setting a new password came to: changed, or refused with the line for the card and an audit detail. */
+export type NewPasswordOutcome = PasswordChange | { refused: string; detail: string };
+
+/**
+ * Sends a new password (already checked against the policy) to the account service, with its hash for the history.
+ * A refusal by the service's own rules, or a service that could not be used, comes back as a line for the card, so
+ * the person stays on the card and can try again; nothing else is caught.
+ */
+export async function setNewPassword(
+  services: { directory: Directory; hasher: PasswordHasher; clock: () => Date },
+  email: string,
+  password: string,
+): Promise<NewPasswordOutcome> {
+  try {
+    return await services.directory.setPassword(email, { password, hash: await services.hasher.hash(password) }, services.clock());
+  } catch (error) {
+    if (error instanceof PasswordRefusedError) return { refused: ORGANISATION_REFUSED, detail: "organisation-rules" };
+    if (error instanceof DirectoryUnavailableError) return { refused: NOT_CHANGED[error.failure], detail: `directory-${error.failure}` };
+    throw error;
+  }
 }

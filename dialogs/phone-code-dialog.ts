@@ -1,4 +1,5 @@
 import { MessageFactory } from "botbuilder";
+import type { TurnContext } from "botbuilder";
 import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
 import type { DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
@@ -8,7 +9,7 @@ import { normaliseUkMobile, phoneMatches } from "../src/verification/phone";
 import { HelpdeskDialog } from "./base-dialog";
 import { isOneOf } from "../src/intents";
 import { DialogId, PromptId, WaterfallId } from "./ids";
-import { audit, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
+import { audit, deliver, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** Options for {@link PhoneCodeDialog}. */
@@ -72,7 +73,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     const hint = this.services.mobileHint(email, account);
     const matched = Boolean(account?.mobile && phoneMatches(String(step.result), account.mobile));
     (step.values as { matched?: boolean }).matched = matched;
-    if (!(await this.sendCode(email, channel, matched ? account?.mobile : undefined, this.subject(step)))) return this.blocked(step);
+    if (!(await this.sendCode(step.context, email, channel, matched ? account?.mobile : undefined, this.subject(step)))) return this.blocked(step);
     if (!matched && !(await recordFailedProof(this.services, email))) return this.blocked(step);
     await audit(step.context, this.services, { type: "reset.mobile", outcome: matched ? "passed" : "failed", email, detail: channel });
     return step.next(hint);
@@ -107,7 +108,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
    * way. A code is issued (and never sent) when there is no match too, so the steps cost the same for every
    * address. False when throttled.
    */
-  private async sendCode(email: string, channel: "sms" | "voice", to: string | undefined, subject: string): Promise<boolean> {
+  private async sendCode(context: TurnContext, email: string, channel: "sms" | "voice", to: string | undefined, subject: string): Promise<boolean> {
     if (!(await this.services.throttles.consume(channel === "sms" ? "codeSent" : "callMade", email)).allowed) return false;
     const code = await this.services.codes.issue(subject);
     if (to) {
@@ -116,7 +117,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
         channel === "sms"
           ? `Your NHSmail verification code is ${code}. It expires in 5 minutes. Never share it.`
           : `This is NHSmail. Your verification code is ${spoken}. Again: ${spoken}.`;
-      await this.services.sender.send({ channel, to, text });
+      await deliver(context, this.services, { channel, to, text });
     }
     return true;
   }
@@ -151,7 +152,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
 
     if (resend || isOneOf(typed, TRY_AGAIN)) {
       const account = await this.services.directory.findByEmail(email);
-      if (!(await this.sendCode(email, channel, options.matched ? account?.mobile : undefined, options.subject))) return outcome("blocked");
+      if (!(await this.sendCode(prompt.context, email, channel, options.matched ? account?.mobile : undefined, options.subject))) return outcome("blocked");
       return retry("", codeSentMessage(channel, options.hint, true));
     }
     const code = typed.replace(/[\s-]/g, "");

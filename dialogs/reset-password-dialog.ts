@@ -1,4 +1,5 @@
 import { MessageFactory } from "botbuilder";
+import type { TurnContext } from "botbuilder";
 import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
 import type { DialogContext, DialogInstance, DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { resetSuccessCard } from "../cards/render";
@@ -12,7 +13,7 @@ import { PhoneCodeDialog } from "./phone-code-dialog";
 import { AppCodeDialog } from "./app-code-dialog";
 import { NewPasswordDialog } from "./new-password-dialog";
 import type { NewPasswordResult } from "./new-password-dialog";
-import { audit, sayBlocked, userKey } from "./reset-services";
+import { audit, deliver, sayBlocked, userKey } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** The first question of a reset. */
@@ -52,7 +53,7 @@ export class ResetPasswordDialog extends HelpdeskDialog {
     super(DialogId.ResetPassword);
     this.addDialog(new TextPrompt(PromptId.Email, nhsmailAddressValidator));
     this.addDialog(new CaptchaDialog(services));
-    this.addDialog(new VerifyIdentityDialog());
+    this.addDialog(new VerifyIdentityDialog(services.sender.channels.has("voice")));
     this.addDialog(new PhoneCodeDialog(services));
     this.addDialog(new AppCodeDialog(services));
     this.addDialog(new NewPasswordDialog(services));
@@ -115,21 +116,21 @@ export class ResetPasswordDialog extends HelpdeskDialog {
 
   private async successStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const email = (step.values as ResetValues).email ?? "";
-    const { expiresAt } = step.result as NewPasswordResult;
+    const { expiresAt, signedOutEverywhere } = step.result as NewPasswordResult;
     await this.services.throttles.reset(email);
     await this.services.throttles.consume("resetCompleted", email);
-    const notified = await this.notify(email);
-    await step.context.sendActivity({ attachments: [resetSuccessCard({ expires: ukDate(expiresAt), notified })] });
+    const notified = await this.notify(step.context, email);
+    await step.context.sendActivity({ attachments: [resetSuccessCard({ expires: ukDate(expiresAt), notified, signedOutEverywhere })] });
     await audit(step.context, this.services, { type: "reset.completed", outcome: "passed", email });
     return step.endDialog();
   }
 
   /** Tells the account's registered contacts that the password changed (never including it). */
-  private async notify(email: string): Promise<string> {
+  private async notify(context: TurnContext, email: string): Promise<string> {
     const account = await this.services.directory.findByEmail(email);
     const text = "Your NHSmail password was just changed using the helpdesk bot in Microsoft Teams. If this wasn't you, contact the helpdesk straight away.";
-    await this.services.sender.send({ channel: "email", to: email, subject: "Your NHSmail password was changed", text });
-    if (account?.mobile) await this.services.sender.send({ channel: "sms", to: account.mobile, text });
+    await deliver(context, this.services, { channel: "email", to: email, subject: "Your NHSmail password was changed", text });
+    if (account?.mobile) await deliver(context, this.services, { channel: "sms", to: account.mobile, text });
     return account?.mobile ? "email and a text to your mobile" : "email";
   }
 

@@ -1,7 +1,10 @@
-import type { TurnContext } from "botbuilder";
+import { randomUUID } from "node:crypto";
+import { TurnContext } from "botbuilder";
+import type { ConversationReference } from "botbuilder";
 import type { Account } from "../src/directory/account";
 import type { Directory } from "../src/directory/directory";
-import type { MessageSender } from "../src/messaging/message-sender";
+import type { MessageSender, OutboundMessage } from "../src/messaging/message-sender";
+import type { UndeliveredNotices } from "../src/messaging/undelivered-notices";
 import type { AuditLog, AuditEvent } from "../src/audit/audit-log";
 import type { Captcha, OneTimeCodes, Throttles, TotpVerifier } from "../src/verification/ports";
 import type { PasswordHasher, PasswordPolicy } from "../src/policy";
@@ -29,6 +32,8 @@ export interface ResetServices {
   helpdesk: HelpdeskContact;
   /** A reset session ends after this long without activity. */
   sessionMinutes: number;
+  /** Tells a conversation when a message sent from it in the background failed; absent in some tests. */
+  undelivered?: UndeliveredNotices<Partial<ConversationReference>>;
   /** Remembers which account a conversation is about (for the helpdesk's request card); absent in some tests. */
   rememberAccount?: (conversationId: string, email: string) => Promise<void>;
 }
@@ -132,4 +137,14 @@ export async function triesLeftText(services: ResetServices, email: string, hidd
   const remaining = checked + hidden;
   if (remaining <= 1) return "You can try once more before this account is blocked from resetting for 24 hours.";
   return `You can try ${remaining} more times before this account is blocked from resetting for 24 hours.`;
+}
+
+/**
+ * Sends a message on behalf of this conversation: it carries a fresh reference (no personal data) to the provider,
+ * and if it fails after the turn has been answered, the person is told here and offered the helpdesk.
+ */
+export async function deliver(context: TurnContext, services: ResetServices, message: OutboundMessage): Promise<void> {
+  const reference = randomUUID();
+  services.undelivered?.watch(reference, TurnContext.getConversationReference(context.activity));
+  await services.sender.send({ ...message, reference });
 }

@@ -18,11 +18,16 @@ export interface VerifyIdentityOptions {
   email: string;
 }
 
-/** What the method card offers: the guide's three ways, to every address alike. */
-const EVERY_METHOD: RegisteredMethods = { sms: true, voice: true, app: true };
+/**
+ * What the method card offers, to every address alike: the guide's three ways, or a text and the app when the
+ * message provider cannot make calls (GOV.UK Notify makes none).
+ */
+const offeredMethods = (calls: boolean): RegisteredMethods => ({ sms: true, voice: calls, app: true });
 
 /** Said when the choice is typed rather than pressed and cannot be read. */
 export const CHOOSE_A_METHOD = "Please choose one of the options on the card: a text, a call, or your authenticator app.";
+/** The same, when calls are not offered. */
+export const CHOOSE_TEXT_OR_APP = "Please choose one of the options on the card: a text or your authenticator app.";
 
 /** After this many failed answers in one verification, the helpdesk is offered (the lockout comes at 5). */
 export const REPEATED_FAILURES = 2;
@@ -64,11 +69,15 @@ export function methodFrom(submission: CardSubmission | undefined, text: string 
  * when the person proved who they are.
  */
 export class VerifyIdentityDialog extends HelpdeskDialog {
-  protected readonly helpText = "Before I change a password I must check it's you. Choose a way: a text or a call to the mobile registered to your account, or a code from your authenticator app. If you can't use any of them, press **Talk to the helpdesk**.";
+  protected readonly helpText: string;
+  private readonly offered: RegisteredMethods;
 
-  constructor() {
+  /** @param calls - true when the message provider can call a phone (the outbox can; GOV.UK Notify cannot) */
+  constructor(calls = true) {
     super(DialogId.VerifyIdentity);
-    this.addDialog(new CardSubmitPrompt(PromptId.Method, chooseValidator));
+    this.offered = offeredMethods(calls);
+    this.helpText = `Before I change a password I must check it's you. Choose a way: ${calls ? "a text or a call to" : "a text to"} the mobile registered to your account, or a code from your authenticator app. If you can't use any of them, press **Talk to the helpdesk**.`;
+    this.addDialog(new CardSubmitPrompt(PromptId.Method, (prompt) => chooseValidator(prompt, this.offered)));
     this.addDialog(new WaterfallDialog(WaterfallId.VerifyIdentity, [this.chooseStep.bind(this), this.proveStep.bind(this), this.doneStep.bind(this)]));
     this.initialDialogId = WaterfallId.VerifyIdentity;
   }
@@ -86,8 +95,9 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
   }
 
   private async chooseStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
-    const card = MessageFactory.list([chooseMethodCard(EVERY_METHOD), handoffOfferCard(NO_METHOD_OFFER)]);
-    return step.prompt(PromptId.Method, { prompt: card, retryPrompt: MessageFactory.text(CHOOSE_A_METHOD), validations: { verbs: [Verb.ChooseMethod] } });
+    const card = MessageFactory.list([chooseMethodCard(this.offered), handoffOfferCard(NO_METHOD_OFFER)]);
+    const retry = MessageFactory.text(this.offered.voice ? CHOOSE_A_METHOD : CHOOSE_TEXT_OR_APP);
+    return step.prompt(PromptId.Method, { prompt: card, retryPrompt: retry, validations: { verbs: [Verb.ChooseMethod] } });
   }
 
   private async proveStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
@@ -101,9 +111,10 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
   }
 }
 
-function chooseValidator(prompt: PromptValidatorContext<CardSubmission>): Promise<boolean> {
+/** A method pressed or typed, if the card offers it (a pressed "call" from an old card is refused when calls are off). */
+function chooseValidator(prompt: PromptValidatorContext<CardSubmission>, offered: RegisteredMethods): Promise<boolean> {
   const method = methodFrom(prompt.recognized.value, prompt.context.activity.text);
-  if (!method) return Promise.resolve(false);
+  if (!method || !offered[method]) return Promise.resolve(false);
   (prompt.recognized as { value: unknown }).value = method;
   return Promise.resolve(true);
 }

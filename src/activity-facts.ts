@@ -39,7 +39,7 @@ export function isPersonalMessage(context: TurnContext): boolean {
   return isMessage(context) && isPrivate(context);
 }
 
-const TRIGGERS: readonly HandoffTrigger[] = ["asked", "locked-out", "repeated-failures", "no-method", "first-login"];
+const TRIGGERS: readonly HandoffTrigger[] = ["asked", "locked-out", "repeated-failures", "no-method", "first-login", "service-problem"];
 
 /** The trigger and failed step an offer button carries ("Talk to the helpdesk" after a lockout, say). */
 export function handoffOptionsOf(context: TurnContext): { trigger: HandoffTrigger; failedStep?: string } {

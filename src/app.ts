@@ -1,3 +1,4 @@
+import { answerFailedTurn } from "./turn-errors";
 import { randomUUID } from "node:crypto";
 import { Application, TurnState } from "@microsoft/teams-ai";
 import type { TeamsAdapter } from "@microsoft/teams-ai";
@@ -77,9 +78,7 @@ export const ATTACHMENT_ONLY = "I can't open pictures or files, so I can't see w
 export const EMPTY_MESSAGE = "That message reached me empty. Type what you need, or choose one of these:";
 /** Said to "cancel" when nothing is in progress. */
 export const NOTHING_TO_CANCEL = "There's nothing to cancel. Here's what I can help with:";
-/** Said to anyone when something fails inside the bot. */
-export const TURN_ERROR =
-  "Sorry, something went wrong on my side and I couldn't finish that. Please try again, or type **talk to a person**.";
+export { TURN_ERROR } from "./turn-errors";
 
 /** Said to a message longer than the bot reads. */
 export const TOO_LONG = `That message is too long for me: please keep it under ${MAX_TEXT_CHARS.toLocaleString("en-GB")} characters. Nothing has been changed, so you can carry on where you were.`;
@@ -265,8 +264,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
   app.activity(ActivityTypes.Message, (context) => showHelp(context, fallbackText(context)));
 
   app.error(async (context, error) => {
-    turnLogOf(context, deps.logger).error({ err: { name: error.name, message: error.message, stack: error.stack } }, "turn failed");
-    await context.sendActivity(TURN_ERROR);
+    await answerFailedTurn(context, error, deps.logger, deps.helpdesk);
   });
 
   return app;

@@ -4,7 +4,7 @@ import dotenv from "dotenv";
 import { z } from "zod";
 
 /** Environment variables whose values must never be printed, even when invalid. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY", "NOTIFY_SECRET", "DIRECTLINE_SECRET"]);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY", "NOTIFY_SECRET", "DIRECTLINE_SECRET", "GRAPH_CLIENT_SECRET", "NOTIFY_API_KEY"]);
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -13,6 +13,11 @@ const optionalText = z.preprocess(blankToUndefined, z.string().trim().min(1).opt
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const port = z.coerce.number().int().min(0).max(65535);
+const optionalGuid = (what: string): z.ZodType<string | undefined, z.ZodTypeDef, unknown> =>
+  z.preprocess(blankToUndefined, z.string().trim().regex(guid, `must be a GUID (${what})`).optional());
+const httpsUrl = (fallback: string): z.ZodType<string, z.ZodTypeDef, unknown> =>
+  z.preprocess(blankToUndefined, z.string().url().refine((v) => v.startsWith("https://"), "must be an https:// address").default(fallback));
+const onOff = z.enum(["on", "off"], { errorMap: () => ({ message: 'must be "on" or "off"' }) });
 
 /** The one schema over the environment: every setting the service reads, with its default. */
 export const configSchema = z
@@ -77,6 +82,29 @@ export const configSchema = z
     // The web chat's Direct Line secret (Azure Bot Service's Direct Line channel). Unset, and with no BOT_ID, the bot
     // serves a local Direct Line itself under /v3/directline, for development and tests.
     DIRECTLINE_SECRET: optionalText,
+    // Where accounts live: the embedded directory (ACCOUNTS_FILE) or Microsoft Entra ID through Microsoft Graph.
+    DIRECTORY: z.enum(["embedded", "graph"]).default("embedded"),
+    GRAPH_TENANT_ID: z.preprocess(
+      blankToUndefined,
+      z.string().trim().regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i, "must be the tenant's id (a GUID) or its domain").optional(),
+    ),
+    GRAPH_CLIENT_ID: optionalGuid("the app registration's application (client) id"),
+    // Unset with DIRECTORY=graph: the host's managed identity (with GRAPH_CLIENT_ID) is used.
+    GRAPH_CLIENT_SECRET: optionalText,
+    GRAPH_BASE_URL: httpsUrl("https://graph.microsoft.com/v1.0"),
+    AZURE_AUTHORITY_HOST: httpsUrl("https://login.microsoftonline.com"),
+    GRAPH_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+    REVOKE_SESSIONS_AFTER_RESET: onOff.default("on"),
+    // How texts and emails leave: the development outbox (OUTBOX_FILE) or GOV.UK Notify.
+    MESSAGING: z.enum(["outbox", "notify"]).default("outbox"),
+    NOTIFY_API_KEY: z.preprocess(
+      blankToUndefined,
+      z.string().trim().regex(/^.+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GOV.UK Notify API key: its name, then the service id and the secret key").optional(),
+    ),
+    NOTIFY_BASE_URL: z.preprocess(blankToUndefined, z.string().url().default("https://api.notifications.service.gov.uk")),
+    NOTIFY_SMS_TEMPLATE_ID: optionalGuid("a GOV.UK Notify text message template whose content is ((body))"),
+    NOTIFY_EMAIL_TEMPLATE_ID: optionalGuid("a GOV.UK Notify email template with subject ((subject)) and content ((body))"),
+    NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {
@@ -85,6 +113,11 @@ export const configSchema = z
     if (cfg.BOT_ID && cfg.BOT_TYPE !== "UserAssignedMSI" && !cfg.BOT_PASSWORD) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_PASSWORD"], message: "is required when BOT_ID is set" });
     }
+    const required = (when: boolean, names: (keyof typeof cfg)[], because: string): void => {
+      for (const name of names) if (when && !cfg[name]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `is required when ${because}` });
+    };
+    required(cfg.DIRECTORY === "graph", ["GRAPH_TENANT_ID", "GRAPH_CLIENT_ID"], "DIRECTORY is graph");
+    required(cfg.MESSAGING === "notify", ["NOTIFY_API_KEY", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID"], "MESSAGING is notify");
   });
 
 /** The validated configuration the service runs with. */

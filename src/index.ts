@@ -1,3 +1,4 @@
+import { serviceProblemOffer } from "./turn-errors";
 import { CallerIdConstants } from "botbuilder";
 import { AuthenticationConstants } from "botframework-connector";
 import type { DestinationStream } from "pino";
@@ -13,7 +14,7 @@ import { BotServer } from "./server";
 import { BotAdapter } from "./bot-adapter";
 import { ChannelTokenGate } from "./http/channel-token";
 import { createServices } from "./services";
-import type { EmbeddedDirectory } from "./directory";
+import type { Directory } from "./directory";
 import type { JobScheduler } from "./jobs/job-scheduler";
 import type { AuditLog } from "./audit/audit-log";
 import { ConversationReferenceStore, FirstLoginNotifier, ProactiveTurnHooks, UserMessenger, createNotifyHandler } from "./proactive";
@@ -45,8 +46,8 @@ export interface RunningService {
   url: string;
   store: StateStore;
   logger: Logger;
-  /** The embedded directory (administration and tests). */
-  directory: EmbeddedDirectory;
+  /** The directory in use (the embedded one, or Entra ID). */
+  directory: Directory;
   /** The audit log (administration and tests). */
   audit: Pick<AuditLog, "list">;
   /** Durable scheduled jobs (tests run them with a moved clock). */
@@ -96,8 +97,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   const references = new ConversationReferenceStore(store, clock);
   const messenger = new UserMessenger({ references, adapter, botAppId: config.BOT_ID ?? "", logger, backoff: { delay: options.retryDelay } });
+  const helpdesk = { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL };
+  services.undelivered.connect((reference, text) =>
+    adapter.continueConversationAsync(config.BOT_ID ?? "", reference, async (context) => {
+      await context.sendActivity({ text, attachments: [serviceProblemOffer(helpdesk, "a message to them could not be sent")] });
+    }),
+  );
   const followUps = registerFirstLoginJobs(services.jobs, {
-    listAccounts: () => services.directory.list(),
+    listAccounts: () => services.listAccounts(),
     links: services.links,
     messenger,
     store,

@@ -2,8 +2,12 @@ import path from "node:path";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import type { StateStore } from "./state";
-import { EmbeddedDirectory, SecretBox, resolveSecretsKey } from "./directory";
-import { BackgroundSender, OutboxSender } from "./messaging";
+import type { ConversationReference } from "botbuilder";
+import { SecretBox, resolveSecretsKey } from "./directory";
+import type { Account, Directory, EmbeddedDirectory } from "./directory";
+import { BackgroundSender, MessageNotSentError } from "./messaging";
+import { UndeliveredNotices } from "./messaging/undelivered-notices";
+import { chooseDirectory, chooseMessageSender } from "./adapters";
 import { StoreAuditLog } from "./audit";
 import { StoredOneTimeCodes, OtplibTotpVerifier, ImageCaptcha, maskedHint, fakeHint } from "./verification";
 import { StoreThrottles } from "./verification/throttles";
@@ -27,7 +31,13 @@ export interface Services {
   checklistMessages: ChecklistMessages;
   /** Durable scheduled jobs (the sync follow-up, reminders); handlers are registered by the wiring. */
   jobs: JobScheduler;
-  directory: EmbeddedDirectory;
+  directory: Directory;
+  /** The embedded directory, when `DIRECTORY=embedded` (administration and tests). */
+  embeddedDirectory?: EmbeddedDirectory;
+  /** The accounts the reminder sweep looks at. */
+  listAccounts(): Promise<Account[]>;
+  /** Tells a conversation when a message sent from it failed; connected to the adapter by the wiring. */
+  undelivered: UndeliveredNotices<Partial<ConversationReference>>;
   /** The account a conversation was last about (typed in a reset or sign-in), kept a day. */
   accountOfConversation(conversationId: string): Promise<string | undefined>;
   /** Waits until every message under way has been sent. */
@@ -36,9 +46,9 @@ export interface Services {
 }
 
 /**
- * Builds the services over the one state store, from the configuration: the embedded directory (seeded from
- * ACCOUNTS_FILE), the outbox, audit, codes, TOTP, throttles, captcha and the password policy. Part of the wiring
- * that `index.ts` does; nothing else constructs adapters.
+ * Builds the services over the one state store, from the configuration: the directory (embedded, seeded from
+ * ACCOUNTS_FILE, or Entra ID), the message provider (the outbox or GOV.UK Notify), audit, codes, TOTP, throttles,
+ * captcha and the password policy. Part of the wiring that `index.ts` does; nothing else constructs adapters.
  */
 export async function createServices(
   config: Config,
@@ -62,13 +72,19 @@ export async function createServices(
     logger,
   });
 
-  const directory = new EmbeddedDirectory(store.storage, box);
-  const seeded = await directory.seedFromFile(path.resolve(root, config.ACCOUNTS_FILE), { hasher: policy.hasher });
-  if (seeded.imported.length > 0) logger.info({ accounts: seeded.imported.length }, "imported development accounts");
+  const links = new UserLinks(store);
+  const chosen = await chooseDirectory(config, { store, box, hasher: policy.hasher, logger, root, links });
 
+  const { directory, embedded } = chosen;
   const conversationAccounts = store.keyv<string>("conversation_account");
-  const outbox = new OutboxSender({ file: path.resolve(root, config.OUTBOX_FILE), now: clock, print: outboxEcho });
-  const sender = new BackgroundSender(outbox, (err, channel) => logger.error({ err: { message: (err as Error).message }, channel }, "message not sent"));
+  const undelivered = new UndeliveredNotices<Partial<ConversationReference>>();
+  const provider = chooseMessageSender(config, { logger, root, clock, outboxEcho });
+  const sender = new BackgroundSender(provider, (err, channel, reference) => {
+    // The error's message names no recipient and no text (see MessageNotSentError).
+    logger.error({ err: { message: (err as Error).message }, channel, reference }, "message not sent");
+    const maybeSent = !(err instanceof MessageNotSentError) || err.reason === "uncertain";
+    void undelivered.failed(reference, channel, maybeSent).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "could not tell the person a message was not sent"));
+  });
   const reset: ResetServices = {
     directory,
     codes: new StoredOneTimeCodes(store, { hmac, now: clock }),
@@ -79,6 +95,7 @@ export async function createServices(
     audit: new StoreAuditLog(store.storage, { logger, now: clock }),
     policy: policy.policy,
     hasher: policy.hasher,
+    undelivered,
     mobileHint: (email, account) => (account?.mobile ? maskedHint(account.mobile) : fakeHint(email, hmac)),
     pseudonym: (userId) => hmac(`user|${userId}`).slice(0, 16),
     clock,
@@ -86,7 +103,6 @@ export async function createServices(
     sessionMinutes: config.RESET_SESSION_MINUTES,
     rememberAccount: async (conversationId, email) => void (await conversationAccounts.set(conversationId, email, DAY_MS)),
   };
-  const links = new UserLinks(store);
   const checklistMessages = new ChecklistMessages(store);
   const jobs = new JobScheduler(store, { clock, logger });
   const firstLogin: FirstLoginServices = {
@@ -104,5 +120,5 @@ export async function createServices(
     await policy.close();
   };
   const accountOfConversation = async (conversationId: string): Promise<string | undefined> => (await conversationAccounts.get(conversationId)) ?? undefined;
-  return { accountOfConversation, reset, firstLogin, links, checklistMessages, jobs, directory, drainMessages: () => sender.drain(), close };
+  return { accountOfConversation, reset, firstLogin, links, checklistMessages, jobs, directory, embeddedDirectory: embedded, listAccounts: () => chosen.listAccounts(), undelivered, drainMessages: () => sender.drain(), close };
 }

@@ -2,6 +2,8 @@
 export interface Account {
   /** Lower-case @nhs.net address; the account's key. */
   email: string;
+  /** The Entra object id, when the account lives in Entra ID. */
+  id?: string;
   displayName?: string;
   firstName?: string;
   lastName?: string;

@@ -1,6 +1,6 @@
 import type { Account, MfaEnrolment, ProfileDetails } from "./account";
 import { PASSWORD_LIFETIME_DAYS } from "./account";
-import type { Directory } from "./directory";
+import type { Directory, NewPassword, PasswordChange, SignInProof } from "./directory";
 import type { FixtureEntry } from "./fixture";
 import { PASSWORD_HISTORY_LIMIT, accountFromEntry, dropUndefined, parseFixture, readFixtureFile } from "./fixture";
 import type { SecretBox } from "./secret-box";
@@ -46,6 +46,9 @@ const keyOf = (email: string): string => KEY_PREFIX + email.trim().toLowerCase()
  * whose account is gone (it is updated before a write and after a removal), and `list` skips those.
  */
 export class EmbeddedDirectory implements Directory {
+  /** People prove an account is theirs with its password: this directory keeps the hashes. */
+  readonly signInProof: SignInProof = "password";
+
   /**
    * @param storage - the state store's `storage`
    * @param box - opens the accounts' TOTP secrets (and seals them on import)
@@ -62,13 +65,19 @@ export class EmbeddedDirectory implements Directory {
     return item?.account;
   }
 
+  /** The embedded directory does not know Entra object ids. */
+  findByUserId(): Promise<Account | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   /**
-   * Sets a new password hash: the old hash goes to the front of the history (at most 10 kept), the password
-   * changes now and expires in 365 days, and the temporary flag is cleared. Safe against concurrent calls.
+   * Sets a new password (only its hash is kept): the old hash goes to the front of the history (at most 10 kept),
+   * the password changes now and expires in 365 days, and the temporary flag is cleared. Safe against concurrent
+   * calls. There are no sessions here to sign out.
    *
    * @throws Error when there is no such account, or when the write keeps conflicting
    */
-  async setPassword(email: string, passwordHash: string, now: Date): Promise<Account> {
+  async setPassword(email: string, { hash: passwordHash }: NewPassword, now: Date): Promise<PasswordChange> {
     const key = keyOf(email);
     const item = await updateItem<AccountItem>(this.storage, key, (current) => {
       if (!current) throw new Error(`No account ${email.trim().toLowerCase()} in the directory.`);
@@ -84,7 +93,7 @@ export class EmbeddedDirectory implements Directory {
         },
       };
     });
-    return item.account;
+    return { account: item.account, signedOutEverywhere: false };
   }
 
   /** Records acceptance of the Acceptable Use Policy. @throws Error when there is no such account */

@@ -196,7 +196,7 @@ export class AgentDesk {
     if (!record.email || !mobile) return this.refuse(context, record, agent, Verb.ChallengeSms, record.email ? say.NO_MOBILE : say.NO_ACCOUNT);
     if (!(await throttles.consume("codeSent", record.email)).allowed) return this.refuse(context, record, agent, Verb.ChallengeSms, say.TOO_MANY_CODES);
     const code = await codes.issue(codeSubject(record.id));
-    await sender.send({ channel: "sms", to: mobile, text: say.helpdeskCodeText(code) });
+    await sender.send({ channel: "sms", to: mobile, text: say.helpdeskCodeText(code), reference: `handoff-${record.id}` });
     const hint = maskedHint(mobile);
     await this.challenge(context, record, agent, {
       kind: "sms",

@@ -19,7 +19,7 @@ export interface TranscriptLine {
 }
 
 /** Why a handoff was asked for. */
-export type HandoffTrigger = "asked" | "locked-out" | "repeated-failures" | "no-method" | "first-login";
+export type HandoffTrigger = "asked" | "locked-out" | "repeated-failures" | "no-method" | "first-login" | "service-problem";
 
 /** One request for a person, kept in the store (survives restarts; changed only with compare-and-set). */
 export interface HandoffRecord {

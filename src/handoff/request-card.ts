@@ -19,6 +19,7 @@ const WHY: Record<HandoffTrigger, string> = {
   "repeated-failures": "Several failed attempts",
   "no-method": "No registered way to prove who they are",
   "first-login": "Needs help with their first login",
+  "service-problem": "A text, email or account change failed on our side",
 };
 
 /** How each outcome an agent can record reads. */

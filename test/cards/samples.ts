@@ -23,7 +23,7 @@ export const CARD_SAMPLES: Record<TemplateName, () => Attachment> = {
   chooseMethod: () => render.chooseMethodCard({ sms: true, voice: true, app: true }),
   newPassword: () => render.newPasswordCard({ problems: ["That password is on a list of common passwords."], rules: RULES }),
   submitted: () => render.submittedCard({ title: "New password set", note: "For your security, the boxes have been cleared." }),
-  resetSuccess: () => render.resetSuccessCard({ expires: "1 December 2027", notified: "email and a text to your mobile" }),
+  resetSuccess: () => render.resetSuccessCard({ expires: "1 December 2027", notified: "email and a text to your mobile", signedOutEverywhere: true }),
   enterCode: () => render.enterCodeCard({ message: "Type the 6-digit code from the text I sent to *****18, or type **try again** for a new one.", error: "That code isn't right. You can try 4 more times before this account is blocked from resetting for 24 hours.", canResend: true }),
   checklist: () =>
     render.checklistCard({

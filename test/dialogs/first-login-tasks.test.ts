@@ -126,7 +126,7 @@ class Session {
       replies: JSON.stringify(this.transcript),
       "card updates": JSON.stringify(this.updates),
       "dialog state": JSON.stringify(this.memories),
-      directory: JSON.stringify(await this.h.services.directory.list()),
+      directory: JSON.stringify(await this.h.services.listAccounts()),
       "audit log": JSON.stringify(await this.h.services.reset.audit.list()),
       log: this.h.log.text,
     };

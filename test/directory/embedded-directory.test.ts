@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Storage, StoreItems } from "botbuilder";
 import { methodsOf } from "../../src/directory/account";
+import type { NewPassword } from "../../src/directory/directory";
 import { EmbeddedDirectory } from "../../src/directory/embedded-directory";
 import { FixtureError } from "../../src/directory/fixture";
 import { SecretBox } from "../../src/directory/secret-box";
@@ -22,6 +23,9 @@ interface RawEntry {
   totpSecret?: string;
 }
 const rawFixture = JSON.parse(fs.readFileSync(DEV_FIXTURE, "utf8")) as RawEntry[];
+
+/** A new password as the directory is given it (the embedded directory keeps only the hash). */
+const pw = (hash: string): NewPassword => ({ password: "not kept", hash });
 
 describe("EmbeddedDirectory on SQLite", function () {
   let dir: TempDir;
@@ -90,18 +94,19 @@ describe("EmbeddedDirectory on SQLite", function () {
   it("setPassword moves the old hash to the front of the history (10 kept), renews the expiry, clears the flag", async function () {
     const before = await directory.findByEmail("sam.okafor@nhs.net");
     assert.ok(before);
-    const changed = await directory.setPassword("sam.okafor@nhs.net", "hash-1", new Date("2026-06-01T08:00:00Z"));
+    const { account: changed, signedOutEverywhere } = await directory.setPassword("sam.okafor@nhs.net", pw("hash-1"), new Date("2026-06-01T08:00:00Z"));
+    assert.equal(signedOutEverywhere, false, "the embedded directory has no sessions to sign out");
     assert.equal(changed.passwordHash, "hash-1");
     assert.deepEqual(changed.previousPasswordHashes, [before.passwordHash]);
     assert.equal(changed.passwordChangedAt, "2026-06-01T08:00:00.000Z");
     assert.equal(changed.passwordExpiresAt, "2027-06-01T08:00:00.000Z");
     assert.equal(changed.temporaryPassword, false);
     assert.deepEqual(await directory.findByEmail("sam.okafor@nhs.net"), changed);
-    for (let n = 2; n <= 12; n++) await directory.setPassword("sam.okafor@nhs.net", `hash-${n}`, NOW);
+    for (let n = 2; n <= 12; n++) await directory.setPassword("sam.okafor@nhs.net", pw(`hash-${n}`), NOW);
     const after = await directory.findByEmail("sam.okafor@nhs.net");
     assert.equal(after?.passwordHash, "hash-12");
     assert.deepEqual(after?.previousPasswordHashes, ["hash-11", "hash-10", "hash-9", "hash-8", "hash-7", "hash-6", "hash-5", "hash-4", "hash-3", "hash-2"]);
-    await assert.rejects(directory.setPassword("nobody@nhs.net", "hash", NOW), /No account nobody@nhs\.net/);
+    await assert.rejects(directory.setPassword("nobody@nhs.net", pw("hash"), NOW), /No account nobody@nhs\.net/);
   });
 
   it("applies two concurrent password changes, from two connections, without losing either", async function () {
@@ -110,8 +115,8 @@ describe("EmbeddedDirectory on SQLite", function () {
       const second = new EmbeddedDirectory(other.storage, box);
       const original = (await directory.findByEmail("amir.patel@nhs.net"))?.passwordHash;
       await Promise.all([
-        directory.setPassword("amir.patel@nhs.net", "hash-a", NOW),
-        second.setPassword("amir.patel@nhs.net", "hash-b", NOW),
+        directory.setPassword("amir.patel@nhs.net", pw("hash-a"), NOW),
+        second.setPassword("amir.patel@nhs.net", pw("hash-b"), NOW),
       ]);
       const after = await directory.findByEmail("amir.patel@nhs.net");
       assert.ok(after && original);
@@ -134,12 +139,12 @@ describe("EmbeddedDirectory on SQLite", function () {
       write: async (changes: StoreItems) => {
         if (conflicts === 0) {
           conflicts++;
-          await directory.setPassword("tom.evans@nhs.net", "hash-sneaked-in", NOW);
+          await directory.setPassword("tom.evans@nhs.net", pw("hash-sneaked-in"), NOW);
         }
         return store.storage.write(changes);
       },
     };
-    const changed = await new EmbeddedDirectory(racing, box).setPassword("tom.evans@nhs.net", "hash-mine", NOW);
+    const { account: changed } = await new EmbeddedDirectory(racing, box).setPassword("tom.evans@nhs.net", pw("hash-mine"), NOW);
     assert.equal(conflicts, 1);
     assert.equal(changed.passwordHash, "hash-mine");
     assert.equal(changed.previousPasswordHashes[0], "hash-sneaked-in");
@@ -147,7 +152,7 @@ describe("EmbeddedDirectory on SQLite", function () {
   });
 
   it("a second import keeps accounts already present, so a reset password survives a restart", async function () {
-    await directory.setPassword("jane.smith@nhs.net", "hash-after-reset", NOW);
+    await directory.setPassword("jane.smith@nhs.net", pw("hash-after-reset"), NOW);
     await store.close();
     store = await openStateStore(`sqlite://${file}`);
     directory = new EmbeddedDirectory(store.storage, box);

@@ -261,7 +261,7 @@ describe("first-login follow-ups and reminders, over the real Teams adapter and 
       assert.equal(summary.mfaReminders, 0);
       assert.equal(connector.attempts.length, 0);
 
-      await b.directory.setPassword("temporary@nhs.net", "another-hash", clock.now());
+      await b.directory.setPassword("temporary@nhs.net", { password: "not kept", hash: "another-hash" }, clock.now());
       await b.directory.acceptAup("temporary@nhs.net", "v", clock.now());
       assert.equal((await b.followUps.sweep()).mfaReminders, 1);
       assert.equal(cardsTo(users[4], MFA_TITLE).length, 1, "reminded once the earlier tasks are done");
