@@ -6,16 +6,23 @@ import type { Account } from "./directory/account";
 import type { Directory } from "./directory/directory";
 import { EmbeddedDirectory } from "./directory/embedded-directory";
 import type { SecretBox } from "./directory/secret-box";
-import { createGraphClient } from "./directory/graph/graph-client";
+import type { TokenCredential } from "@azure/identity";
+import { ConfigError } from "./config";
+import { createGraphClient, graphCredential, graphScope } from "./directory/graph/graph-client";
+import type { GraphSettings } from "./directory/graph/graph-client";
 import { GraphAccounts, PERMISSION_NEEDED } from "./directory/graph/graph-accounts";
-import type { GraphAction } from "./directory/graph/graph-accounts";
 import { GraphDirectory } from "./directory/graph/graph-directory";
+import { CREDENTIAL_REFUSED, graphFailureOf } from "./directory/graph/graph-errors";
 import { EntraRecords } from "./directory/graph/entra-records";
 import type { MessageSender } from "./messaging/message-sender";
 import { NotifySender } from "./messaging/notify-sender";
 import { OutboxSender } from "./messaging/outbox-sender";
 import type { UserLinks } from "./first-login/user-links";
 import type { PasswordHasher } from "./policy";
+
+/** What to check when Entra ID refuses the bot's own credential. */
+const CREDENTIAL_HINT =
+  "Entra ID refused the bot's credential: check GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET (or, without a secret, the managed identity)";
 
 /** The directory chosen by `DIRECTORY`, and how the reminder sweep lists the accounts it looks at. */
 export interface ChosenDirectory {
@@ -36,20 +43,21 @@ export async function chooseDirectory(
 ): Promise<ChosenDirectory> {
   const { store, box, logger, links } = deps;
   if (config.DIRECTORY === "graph") {
-    const refused = new Set<GraphAction>();
-    const client = createGraphClient({
+    const settings: GraphSettings = {
       tenantId: config.GRAPH_TENANT_ID ?? "",
       clientId: config.GRAPH_CLIENT_ID ?? "",
       clientSecret: config.GRAPH_CLIENT_SECRET,
       baseUrl: config.GRAPH_BASE_URL,
       authorityHost: config.AZURE_AUTHORITY_HOST,
       timeoutMs: config.GRAPH_TIMEOUT_MS,
-    });
+    };
+    const credential = graphCredential(settings);
+    await checkCredential(credential, settings, logger);
+    const client = createGraphClient(settings, credential);
     const accounts = new GraphAccounts(client, {
       onPermissionRefused: (action, failure) => {
-        if (refused.has(action)) return;
-        refused.add(action);
-        logger.error({ status: failure.status, code: failure.code, action, grant: PERMISSION_NEEDED[action] }, `Microsoft Graph refused the bot: grant ${PERMISSION_NEEDED[action]}`);
+        if (failure.code === CREDENTIAL_REFUSED) logger.error({ action }, CREDENTIAL_HINT);
+        else logger.error({ status: failure.status, code: failure.code, action, grant: PERMISSION_NEEDED[action] }, `Microsoft Graph refused the bot: grant ${PERMISSION_NEEDED[action]}`);
       },
     });
     const directory = new GraphDirectory({ accounts, records: new EntraRecords(store.storage), box, revokeSessions: config.REVOKE_SESSIONS_AFTER_RESET === "on", logger });
@@ -84,4 +92,24 @@ export function chooseMessageSender(config: Config, deps: { logger: Logger; root
     });
   }
   return new OutboxSender({ file: path.resolve(deps.root, config.OUTBOX_FILE), now: deps.clock, print: deps.outboxEcho });
+}
+
+/**
+ * Asks Entra ID for the app's token once at start: a credential Entra refuses (a wrong secret, client id or tenant,
+ * or no managed identity on this host) stops start-up with one message naming the settings; a sign-in host that
+ * cannot be reached is only a warning (the first request tries again).
+ */
+async function checkCredential(credential: TokenCredential, settings: GraphSettings, logger: Logger): Promise<void> {
+  try {
+    await credential.getToken(graphScope(settings.baseUrl));
+  } catch (error) {
+    const failure = graphFailureOf(error);
+    if (failure.code !== CREDENTIAL_REFUSED) {
+      logger.warn({ code: failure.code, authorityHost: settings.authorityHost }, "could not reach Entra ID at start: the first request will try again");
+      return;
+    }
+    const reason = /AADSTS\d+/.exec(failure.message)?.[0] ?? (settings.clientSecret ? "refused" : "no managed identity answered");
+    const names = settings.clientSecret ? "GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET" : "GRAPH_CLIENT_ID (the managed identity), or set GRAPH_CLIENT_SECRET";
+    throw new ConfigError([`Entra ID at ${settings.authorityHost} refused the bot's credential (${reason}): check ${names}`]);
+  }
 }

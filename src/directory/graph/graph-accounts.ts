@@ -55,7 +55,7 @@ export const PERMISSION_NEEDED: Record<GraphAction, string> = {
 
 /** Options for {@link GraphAccounts}. */
 export interface GraphAccountsOptions {
-  /** Told once per action when Graph refuses the bot (401/403), with what to grant. */
+  /** Told when Graph first refuses the bot an action (401/403), to say what to grant; once per action. */
   onPermissionRefused: (action: GraphAction, failure: GraphFailure) => void;
   /** How many times a read is tried when Graph asks the bot to wait (429/503/504). Default 3. */
   readTries?: number;
@@ -80,6 +80,7 @@ export class GraphAccounts {
   private readonly maxWaitSeconds: number;
   private readonly backoffMs: number;
   private readonly wait: (ms: number) => Promise<void>;
+  private readonly refused = new Set<GraphAction>();
 
   constructor(
     private readonly client: Client,
@@ -94,9 +95,10 @@ export class GraphAccounts {
   /** The user whose sign-in name or mail is `email` (compared case-insensitively), or undefined. */
   async findUser(email: string): Promise<GraphUser | undefined> {
     const literal = odataString(email);
-    const page = await this.read("find the account", () =>
-      this.client.api("/users").filter(`userPrincipalName eq ${literal} or mail eq ${literal}`).select(USER_FIELDS).get() as Promise<{ value?: GraphUser[] }>,
-    );
+    // The Graph client puts query options into the URL as they are: the filter is percent-encoded here, so an
+    // address's &, #, + or % reaches Graph as part of the literal.
+    const filter = encodeURIComponent(`userPrincipalName eq ${literal} or mail eq ${literal}`);
+    const page = await this.read("find the account", () => this.client.api("/users").filter(filter).select(USER_FIELDS).get() as Promise<{ value?: GraphUser[] }>);
     const wanted = email.toLowerCase();
     return (page.value ?? []).find((user) => user.userPrincipalName?.toLowerCase() === wanted || user.mail?.toLowerCase() === wanted);
   }
@@ -134,12 +136,18 @@ export class GraphAccounts {
     await this.write("sign out every session", () => this.client.api(`/users/${id}/revokeSignInSessions`).post({}) as Promise<unknown>);
   }
 
+  private permissionRefused(action: GraphAction, failure: GraphFailure): void {
+    if (this.refused.has(action)) return;
+    this.refused.add(action);
+    this.options.onPermissionRefused(action, failure);
+  }
+
   private async write(action: GraphAction, call: () => Promise<unknown>): Promise<void> {
     try {
       await call();
     } catch (error) {
       const failure = graphFailureOf(error);
-      if (isPermissionFailure(failure)) this.options.onPermissionRefused(action, failure);
+      if (isPermissionFailure(failure)) this.permissionRefused(action, failure);
       throw new GraphCallError(action, failure);
     }
   }
@@ -156,7 +164,7 @@ export class GraphAccounts {
         const failure = graphFailureOf(error);
         if (failure.status === 404) throw new GraphCallError(action, failure);
         if (isPermissionFailure(failure)) {
-          this.options.onPermissionRefused(action, failure);
+          this.permissionRefused(action, failure);
           throw new DirectoryUnavailableError("permission", failure.code, failure.status);
         }
         if (!isThrottled(failure)) throw new DirectoryUnavailableError("unreachable", failure.code, failure.status);

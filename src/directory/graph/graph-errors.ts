@@ -12,6 +12,10 @@ export interface GraphFailure {
   retryAfterSeconds?: number;
 }
 
+/** The code of a failure to get the app's own token from Entra ID because Entra refused the credential. */
+export const CREDENTIAL_REFUSED = "CredentialRefused";
+const CREDENTIAL_REFUSALS = new Set(["AuthenticationRequiredError", "AuthenticationError", "CredentialUnavailableError"]);
+
 /** Reads any error from the Graph client (or from `fetch` underneath) as a {@link GraphFailure}. */
 export function graphFailureOf(error: unknown): GraphFailure {
   if (error instanceof GraphError) {
@@ -26,7 +30,10 @@ export function graphFailureOf(error: unknown): GraphFailure {
     };
   }
   const name = error instanceof Error ? error.name : "Error";
-  return { status: 0, code: name, message: error instanceof Error ? error.message : String(error) };
+  const message = error instanceof Error ? error.message : String(error);
+  // The identity library's refusals (a wrong secret, an unknown app or tenant): the bot's own credential was refused.
+  if (CREDENTIAL_REFUSALS.has(name)) return { status: 401, code: CREDENTIAL_REFUSED, message };
+  return { status: 0, code: name, message };
 }
 
 /** True for a refusal by the tenant's password rules (Graph answers a 400 that speaks of the password). */
