@@ -57,7 +57,7 @@ export async function chooseDirectory(
     const accounts = new GraphAccounts(client, {
       onPermissionRefused: (action, failure) => {
         if (failure.code === CREDENTIAL_REFUSED) logger.error({ action }, CREDENTIAL_HINT);
-        else logger.error({ status: failure.status, code: failure.code, action, grant: PERMISSION_NEEDED[action] }, `Microsoft Graph refused the bot: grant ${PERMISSION_NEEDED[action]}`);
+        else logger.error({ status: failure.status, graphCode: failure.code, action, grant: PERMISSION_NEEDED[action] }, `Microsoft Graph refused the bot: grant ${PERMISSION_NEEDED[action]}`);
       },
     });
     const directory = new GraphDirectory({ accounts, records: new EntraRecords(store.storage), box, revokeSessions: config.REVOKE_SESSIONS_AFTER_RESET === "on", logger });
@@ -105,7 +105,7 @@ async function checkCredential(credential: TokenCredential, settings: GraphSetti
   } catch (error) {
     const failure = graphFailureOf(error);
     if (failure.code !== CREDENTIAL_REFUSED) {
-      logger.warn({ code: failure.code, authorityHost: settings.authorityHost }, "could not reach Entra ID at start: the first request will try again");
+      logger.warn({ graphCode: failure.code, authorityHost: settings.authorityHost }, "could not reach Entra ID at start: the first request will try again");
       return;
     }
     const reason = /AADSTS\d+/.exec(failure.message)?.[0] ?? (settings.clientSecret ? "refused" : "no managed identity answered");

@@ -1,6 +1,8 @@
 import { answerFailedTurn } from "./turn-errors";
 import { randomUUID } from "node:crypto";
-import { Application, TurnState } from "@microsoft/teams-ai";
+import { TurnState } from "@microsoft/teams-ai";
+import type { Application } from "@microsoft/teams-ai";
+import { HelpdeskApplication } from "./helpdesk-application";
 import type { TeamsAdapter } from "@microsoft/teams-ai";
 import { ActivityTypes } from "botbuilder";
 import type { Storage, TurnContext } from "botbuilder";
@@ -90,7 +92,7 @@ export const PRIVATE_ONLY = "I can only help with that in a private chat with me
 
 /** Builds the teams-ai application: routes for installs, card verbs and text intents, and the dialog runner. */
 export function createApp(deps: AppDependencies): Application<HelpdeskTurnState> {
-  const app = new Application<HelpdeskTurnState>({
+  const app = new HelpdeskApplication<HelpdeskTurnState>({
     adapter: deps.adapter,
     botAppId: deps.botAppId ?? "",
     storage: deps.storage,

@@ -79,11 +79,11 @@ export async function createServices(
   const conversationAccounts = store.keyv<string>("conversation_account");
   const undelivered = new UndeliveredNotices<Partial<ConversationReference>>();
   const provider = chooseMessageSender(config, { logger, root, clock, outboxEcho });
-  const sender = new BackgroundSender(provider, (err, channel, reference) => {
+  const sender = new BackgroundSender(provider, async (err, channel, reference) => {
     // The error's message names no recipient and no text (see MessageNotSentError).
     logger.error({ err: { message: (err as Error).message }, channel, reference }, "message not sent");
     const maybeSent = !(err instanceof MessageNotSentError) || err.reason === "uncertain";
-    void undelivered.failed(reference, channel, maybeSent).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "could not tell the person a message was not sent"));
+    await undelivered.failed(reference, channel, maybeSent).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "could not tell the person a message was not sent"));
   });
   const reset: ResetServices = {
     directory,

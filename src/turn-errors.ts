@@ -25,11 +25,23 @@ export function serviceProblemOffer(helpdesk: { phone: string; email: string }, 
  */
 export async function answerFailedTurn(context: TurnContext, error: Error, logger: Logger, helpdesk: { phone: string; email: string }): Promise<void> {
   const log = turnLogOf(context, logger);
-  if (error instanceof DirectoryUnavailableError) {
-    log.warn({ failure: error.failure, code: error.serviceCode, status: error.status }, "the account service could not be used");
+  const unavailable = directoryFailureIn(error);
+  if (unavailable) {
+    log.warn({ failure: unavailable.failure, serviceCode: unavailable.serviceCode, status: unavailable.status }, "the account service could not be used");
     await context.sendActivity({ text: ACCOUNT_SERVICE_UNAVAILABLE, attachments: [serviceProblemOffer(helpdesk, "the account service could not be reached")] });
     return;
   }
   log.error({ err: { name: error.name, message: error.message, stack: error.stack } }, "turn failed");
   await context.sendActivity(TURN_ERROR);
+}
+
+/**
+ * The account service's failure behind an error, if that is what it is: the dialogs library wraps an error thrown
+ * in a dialog (`DialogContextError`, the original in `error`), and an error may carry its cause.
+ */
+function directoryFailureIn(error: unknown, depth = 0): DirectoryUnavailableError | undefined {
+  if (error instanceof DirectoryUnavailableError) return error;
+  if (!(error instanceof Error) || depth > 4) return undefined;
+  const inner = (error as { error?: unknown }).error ?? error.cause;
+  return directoryFailureIn(inner, depth + 1);
 }

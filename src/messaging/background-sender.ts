@@ -12,7 +12,8 @@ export class BackgroundSender implements MessageSender {
 
   constructor(
     private readonly inner: MessageSender,
-    private readonly onError: (error: unknown, channel: MessageChannel, reference?: string) => void,
+    /** Told of each failure; what it returns is waited for by `drain` (telling the person, say). */
+    private readonly onError: (error: unknown, channel: MessageChannel, reference?: string) => void | Promise<void>,
   ) {}
 
   /** The channels of the sender it wraps. */
@@ -23,7 +24,13 @@ export class BackgroundSender implements MessageSender {
   send(message: OutboundMessage): Promise<void> {
     const sending: Promise<void> = this.inner
       .send(message)
-      .catch((error: unknown) => this.onError(error, message.channel, message.reference))
+      .catch(async (error: unknown) => {
+        try {
+          await this.onError(error, message.channel, message.reference);
+        } catch {
+          // Reporting a failure must not fail in turn: the report is best effort.
+        }
+      })
       .finally(() => this.pending.delete(sending));
     this.pending.add(sending);
     return Promise.resolve();

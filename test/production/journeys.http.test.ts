@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Verb } from "../../cards/verbs";
 import { currentTotp } from "../../src/verification/totp";
+import { SIGN_IN_TO_TEAMS } from "../../dialogs/first-login-dialog";
 import { ProductionRig, lastCard, readable } from "./rig";
 
 const AMARA = { email: "amara.okonkwo@nhs.net", firstName: "Amara", lastName: "Okonkwo", mobile: "+44 7700 900461" };
@@ -95,5 +96,13 @@ describe("production services: Entra ID and GOV.UK Notify, over HTTP", function 
     const challenge = rig.connector.received.filter((r) => r.conversationId === user.conversationId && (r.activity.attachments ?? []).length > 0).at(-1);
     assert.equal(await rig.bot.post(user.submit({ verb: Verb.AnswerChallenge, answer: rig.codeTextedTo("+447700900461") }, challenge?.id)), 200);
     assert.equal(team.threadTexts(request).at(-1), "Identity check (text code): verified");
+  });
+
+  it("first login where no Entra sign-in comes with the message (the web chat, say): the person is sent to sign in to Teams", async () => {
+    const { user } = rig.person(AMARA);
+    const anonymous = user.activity({ type: "message", text: "I'm a new user", from: { id: "dl_visitor", name: "Visitor" } });
+    const replies = readable(await rig.post(anonymous));
+    assert.ok(replies.includes(SIGN_IN_TO_TEAMS));
+    assert.equal(rig.graph.calls.findUser + rig.graph.calls.getUser, 0, "no account was looked up");
   });
 });

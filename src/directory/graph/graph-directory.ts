@@ -122,12 +122,12 @@ export class GraphDirectory implements Directory {
     if (isPermissionFailure(failure)) throw new DirectoryUnavailableError("permission", failure.code, failure.status);
     if (failure.status === 429) throw new DirectoryUnavailableError("throttled", failure.code, failure.status);
     if (failure.status >= 400 && failure.status < 500) {
-      this.options.logger.error({ status: failure.status, code: failure.code }, "Microsoft Graph refused a password change for a reason other than the password rules");
+      this.options.logger.error({ status: failure.status, graphCode: failure.code }, "Microsoft Graph refused a password change for a reason other than the password rules");
       throw new DirectoryUnavailableError("unreachable", failure.code, failure.status);
     }
     const after = await this.options.accounts.getUser(user.id).catch(() => undefined);
     const applied = after ? after.lastPasswordChangeDateTime !== user.lastPasswordChangeDateTime : undefined;
-    this.options.logger.warn({ status: failure.status, code: failure.code, applied: applied ?? "unknown" }, "no clear answer to a password change: read the account back");
+    this.options.logger.warn({ status: failure.status, graphCode: failure.code, applied: applied ?? "unknown" }, "no clear answer to a password change: read the account back");
     if (applied === undefined) throw new DirectoryUnavailableError("uncertain", failure.code, failure.status);
     if (!applied) throw new DirectoryUnavailableError("unreachable", failure.code, failure.status);
   }
@@ -139,7 +139,7 @@ export class GraphDirectory implements Directory {
       return true;
     } catch (error) {
       const failure = error instanceof GraphCallError ? error.failure : undefined;
-      this.options.logger.warn({ status: failure?.status, code: failure?.code }, "the password changed but the sessions could not be signed out");
+      this.options.logger.warn({ status: failure?.status, graphCode: failure?.code }, "the password changed but the sessions could not be signed out");
       return false;
     }
   }
