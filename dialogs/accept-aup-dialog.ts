@@ -11,7 +11,7 @@ import { DialogId, PromptId, WaterfallId } from "./ids";
 import type { FirstLoginServices, TaskOptions, TaskResult } from "./first-login-services";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
-import { audit, replaceSubmittedCard } from "./reset-services";
+import { audit, countTask, replaceSubmittedCard } from "./reset-services";
 
 /** Said when something is typed instead of pressing a button on the card. */
 export const USE_AUP_BUTTONS = "To accept the Acceptable Use Policy, press **Accept** on the card. If you'd rather come back to it later, press **Not now**.";
@@ -52,6 +52,7 @@ export class AcceptAupDialog extends HelpdeskDialog {
     const now = this.services.clock();
     const accepted = await this.services.directory.acceptAup(email, AUP_VERSION, now);
     await audit(step.context, this.services, { type: "firstLogin.aup", outcome: "passed", email, detail: AUP_VERSION });
+    countTask(this.services, "aup");
     const readyAt = new Date(now.getTime() + this.services.syncMinutes * 60_000);
     await this.scheduleFollowUp(step.context, email, readyAt);
     const at = accepted.aupAcceptedAt ?? now.toISOString();

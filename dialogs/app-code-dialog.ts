@@ -5,7 +5,7 @@ import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardPromptOptions, CardSubmission } from "./prompts/card-submit-prompt";
 import { CODE_VERBS, codeCard, readCode } from "./prompts/code-entry";
 import { DialogId, PromptId, WaterfallId } from "./ids";
-import { audit, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
+import { audit, countVerification, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** Options for {@link AppCodeDialog}. */
@@ -44,9 +44,11 @@ export class AppCodeDialog extends HelpdeskDialog {
     if (step.result !== "verified") {
       await sayBlocked(step.context, this.services);
       await audit(step.context, this.services, { type: "reset.blocked", outcome: "blocked", email, detail: "app" });
+      countVerification(this.services, "app", "blocked");
       return step.endDialog(false);
     }
     await audit(step.context, this.services, { type: "reset.identity", outcome: "passed", email, detail: "app" });
+    countVerification(this.services, "app", "passed");
     return step.endDialog(true);
   }
 
@@ -62,6 +64,7 @@ export class AppCodeDialog extends HelpdeskDialog {
     const verified = await this.services.totp.verify(email, secret ?? STAND_IN_SECRET, code);
     if (verified && secret) return outcome("verified");
     await audit(prompt.context, this.services, { type: "reset.code", outcome: "failed", email, detail: "app" });
+    countVerification(this.services, "app", "failed");
     if (!(await recordFailedProof(this.services, email))) return outcome("blocked");
     return retry(`${APP_CODE_WRONG} ${await triesLeftText(this.services, email)}`.trim());
   }

@@ -8,7 +8,7 @@ import { HelpdeskDialog } from "./base-dialog";
 import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt, cardText } from "./prompts/card-submit-prompt";
 import type { CardPromptOptions, CardSubmission } from "./prompts/card-submit-prompt";
-import { replaceSubmittedCard } from "./reset-services";
+import { countVerification, replaceSubmittedCard } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** Said when the typed characters do not match the picture. */
@@ -66,10 +66,12 @@ export class CaptchaDialog extends HelpdeskDialog {
     }
     const answer = cardText(submission, "captchaAnswer", 64) ?? "";
     if (submission.verb === Verb.SubmitCaptcha && this.services.captcha?.check(answer, options.answerHash)) {
+      countVerification(this.services, "captcha", "passed");
       await replaceSubmittedCard(prompt.context, [submittedCard({ title: "Characters checked", note: "Thank you." })]);
       return true;
     }
     // A wrong answer or a request for a new image: every new picture gets a new answer.
+    if (submission.verb === Verb.SubmitCaptcha) countVerification(this.services, "captcha", "failed");
     const next = await this.challenge(submission.verb === Verb.SubmitCaptcha ? CAPTCHA_WRONG : "");
     Object.assign(options, next);
     return false;

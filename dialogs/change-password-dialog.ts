@@ -12,7 +12,7 @@ import type { ChangePasswordOptions, ChangePasswordResult, FirstLoginServices, S
 import { DONT_TYPE_PASSWORDS, MAX_PASSWORD_INPUT, checkNewPassword, policyChecklist, readNewPassword, setNewPassword } from "./password-check";
 import { CardSubmitPrompt, cardText } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
-import { audit, recordFailedProof, replaceSubmittedCard, sayBlocked } from "./reset-services";
+import { audit, countTask, recordFailedProof, replaceSubmittedCard, sayBlocked } from "./reset-services";
 
 /** Said when the current-password box is empty or unreadable. */
 export const OLD_MISSING = "Type your current password in the first box.";
@@ -157,6 +157,7 @@ export class ChangePasswordDialog extends HelpdeskDialog {
       return { problems: [set.refused] };
     }
     await audit(context, this.services, { type: "password.change", outcome: "passed", email, detail: reason });
+    if (reason === "temporary") countTask(this.services, "password");
     return { changed: true, expiresAt: set.account.passwordExpiresAt };
   }
 }

@@ -149,6 +149,8 @@ export class FirstLoginDialog extends HelpdeskDialog {
       return step.endDialog();
     }
     if (checklistOf(account, this.services.syncMinutes).complete) {
+      // The task just done was the last one: this first login is complete (counted once, here).
+      this.services.telemetry?.count("helpdesk_first_logins_completed");
       await step.context.sendActivity(ALL_DONE);
       return step.endDialog();
     }

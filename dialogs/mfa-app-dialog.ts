@@ -10,7 +10,7 @@ import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { CODE_VERBS, readCode } from "./prompts/code-entry";
-import { audit, sayBlocked } from "./reset-services";
+import { audit, countTask, sayBlocked } from "./reset-services";
 
 /** Said (on the card) when what was entered is not a 6-digit code. */
 export const NOT_AN_APP_CODE = "The code is the 6 digits your authenticator app shows for NHSmail, like 123456.";
@@ -119,6 +119,7 @@ export class MfaAppDialog extends HelpdeskDialog {
     }
     await this.services.directory.enrolMfa(email, { method: "app", totpSecretEncrypted: sealed }, this.services.clock());
     await audit(prompt.context, this.services, { type: "mfa.enrolled", outcome: "passed", email, detail: "app" });
+    countTask(this.services, "mfa");
     await replaceCard(prompt.context, validations.cardId, KEY_REMOVED());
     return outcome("enrolled");
   }

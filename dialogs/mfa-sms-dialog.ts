@@ -10,7 +10,7 @@ import { DialogId, PromptId, WaterfallId } from "./ids";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
 import { CODE_VERBS, codeCard, readCode } from "./prompts/code-entry";
-import { audit, deliver, sayBlocked } from "./reset-services";
+import { audit, countTask, deliver, sayBlocked } from "./reset-services";
 
 /** What the "use my registered mobile" button sends. */
 export const USE_REGISTERED = "Use my registered mobile";
@@ -120,6 +120,7 @@ export class MfaSmsDialog extends HelpdeskDialog {
     const mobile = (step.values as { to: string }).to;
     await this.services.directory.enrolMfa(email, { method: "sms", mobile }, this.services.clock());
     await audit(step.context, this.services, { type: "mfa.enrolled", outcome: "passed", email, detail: "sms" });
+    countTask(this.services, "mfa");
     await step.context.sendActivity(`You're set up for MFA by text message. When NHSmail asks for a code, it will text one to ${maskedHint(mobile)}.`);
     return step.endDialog({ done: true } satisfies TaskResult);
   }

@@ -4,6 +4,7 @@ import { DirectoryUnavailableError, PasswordRefusedError } from "../src/director
 import type { DirectoryFailure } from "../src/directory/errors";
 import type { PasswordHasher, PasswordPolicy, RuleOutcome } from "../src/policy";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
+import { inSpan } from "../src/telemetry/spans";
 import { cardText } from "./prompts/card-submit-prompt";
 
 /** Said when a password is typed as a chat message. */
@@ -73,7 +74,7 @@ export async function checkNewPassword(policy: PasswordPolicy, account: Account,
     displayName: account.displayName,
     organisation: account.organisation,
   };
-  const verdict = await policy.check({ password, context, currentHash: account.passwordHash, previousHashes: account.previousPasswordHashes });
+  const verdict = await inSpan("policy.check", {}, () => policy.check({ password, context, currentHash: account.passwordHash, previousHashes: account.previousPasswordHashes }));
   if (verdict.ok) return { ok: true };
   return {
     ok: false,

@@ -9,7 +9,7 @@ import { normaliseUkMobile, phoneMatches } from "../src/verification/phone";
 import { HelpdeskDialog } from "./base-dialog";
 import { isOneOf } from "../src/intents";
 import { DialogId, PromptId, WaterfallId } from "./ids";
-import { audit, deliver, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
+import { audit, countVerification, deliver, recordFailedProof, sayBlocked, triesLeftText } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 
 /** Options for {@link PhoneCodeDialog}. */
@@ -76,6 +76,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     if (!(await this.sendCode(step.context, email, channel, matched ? account?.mobile : undefined, this.subject(step)))) return this.blocked(step);
     if (!matched && !(await recordFailedProof(this.services, email))) return this.blocked(step);
     await audit(step.context, this.services, { type: "reset.mobile", outcome: matched ? "passed" : "failed", email, detail: channel });
+    countVerification(this.services, "number", matched ? "passed" : "failed");
     return step.next(hint);
   }
 
@@ -94,12 +95,14 @@ export class PhoneCodeDialog extends HelpdeskDialog {
   private async doneStep(step: WaterfallStepContext<PhoneCodeOptions>): Promise<DialogTurnResult> {
     if ((step.result as Outcome) === "blocked") return this.blocked(step);
     await audit(step.context, this.services, { type: "reset.identity", outcome: "passed", email: step.options.email, detail: step.options.channel });
+    countVerification(this.services, step.options.channel, "passed");
     return step.endDialog(true);
   }
 
   private async blocked(step: WaterfallStepContext<PhoneCodeOptions>): Promise<DialogTurnResult> {
     await sayBlocked(step.context, this.services);
     await audit(step.context, this.services, { type: "reset.blocked", outcome: "blocked", email: step.options.email, detail: step.options.channel });
+    countVerification(this.services, step.options.channel, "blocked");
     return step.endDialog(false);
   }
 
@@ -161,6 +164,7 @@ export class PhoneCodeDialog extends HelpdeskDialog {
     const result = await this.services.codes.verify(options.subject, code);
     if (result === "ok") return outcome("verified");
     await audit(prompt.context, this.services, { type: "reset.code", outcome: "failed", email, detail: result === "expired" ? "expired" : "wrong-code" });
+    countVerification(this.services, channel, "failed");
     if (!(await recordFailedProof(this.services, email))) return outcome("blocked");
     const left = await triesLeftText(this.services, email, options.matched ? 0 : 1);
     return retry(`${result === "expired" ? EXPIRED_CODE : WRONG_CODE} ${left}`.trim(), codeAskMessage(channel, options.hint));

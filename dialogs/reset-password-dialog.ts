@@ -1,6 +1,7 @@
 import { MessageFactory } from "botbuilder";
 import type { TurnContext } from "botbuilder";
 import { TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
+import { DialogReason } from "botbuilder-dialogs";
 import type { DialogContext, DialogInstance, DialogTurnResult, PromptValidatorContext, WaterfallStepContext } from "botbuilder-dialogs";
 import { resetSuccessCard } from "../cards/render";
 import { readNhsmailAddress } from "../src/directory/email";
@@ -15,6 +16,15 @@ import { NewPasswordDialog } from "./new-password-dialog";
 import type { NewPasswordResult } from "./new-password-dialog";
 import { audit, deliver, sayBlocked, userKey } from "./reset-services";
 import type { ResetServices } from "./reset-services";
+import { resetStepOf, wasBlocked } from "./reset-telemetry";
+import type { ResetEnd, ResetStep } from "./reset-telemetry";
+
+/** What the reset's instance keeps besides its inner dialogs: when it was last active, its step and how it ended. */
+interface ResetInstanceState {
+  lastActivityAt?: number;
+  step?: ResetStep;
+  ended?: ResetEnd;
+}
 
 /** The first question of a reset. */
 export const ASK_EMAIL = "Let's get you back into your account. What's your **@nhs.net** email address?";
@@ -71,18 +81,40 @@ export class ResetPasswordDialog extends HelpdeskDialog {
 
   override async beginDialog(outerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     this.touch(outerDc.activeDialog);
-    return super.beginDialog(outerDc, options);
+    return this.noteStep(outerDc, await super.beginDialog(outerDc, options));
   }
 
   override async continueDialog(outerDc: DialogContext): Promise<DialogTurnResult> {
-    const instance = outerDc.activeDialog as DialogInstance<{ lastActivityAt?: number }> | undefined;
+    const instance = outerDc.activeDialog as DialogInstance<ResetInstanceState> | undefined;
     const last = instance?.state.lastActivityAt ?? 0;
     if (this.services.clock().getTime() - last > this.services.sessionMinutes * 60_000) {
       await outerDc.context.sendActivity(SESSION_EXPIRED);
+      if (instance) instance.state.ended = "timed_out";
       return outerDc.endDialog({ expired: true });
     }
     this.touch(instance);
-    return super.continueDialog(outerDc);
+    return this.noteStep(outerDc, await super.continueDialog(outerDc));
+  }
+
+  /** Remembers the step the reset waits at (for the metrics of a reset that ends early). */
+  private noteStep(outerDc: DialogContext, result: DialogTurnResult): DialogTurnResult {
+    const instance = outerDc.activeDialog as DialogInstance<ResetInstanceState> | undefined;
+    if (instance?.id === this.id) instance.state.step = resetStepOf(this.createChildContext(outerDc));
+    return result;
+  }
+
+  /** Counts how the reset ended: completed, or early with the reason and the step it was at. */
+  protected override async onEndDialog(context: TurnContext, instance: DialogInstance<ResetInstanceState>, reason: DialogReason): Promise<void> {
+    const telemetry = this.services.telemetry;
+    const ended = reason === DialogReason.cancelCalled ? "cancelled" : (instance.state.ended ?? (wasBlocked(context) ? "blocked" : "failed_verification"));
+    if (ended !== "completed") telemetry?.count("helpdesk_resets_ended", { reason: ended, step: instance.state.step ?? "address" });
+    await super.onEndDialog(context, instance, reason);
+  }
+
+  private markCompleted(step: WaterfallStepContext): void {
+    // The waterfall runs inside this component: its parent context holds the reset's own instance.
+    const instance = step.parent?.activeDialog as DialogInstance<ResetInstanceState> | undefined;
+    if (instance?.id === this.id) instance.state.ended = "completed";
   }
 
   private touch(instance: DialogInstance | undefined): void {
@@ -98,6 +130,7 @@ export class ResetPasswordDialog extends HelpdeskDialog {
     (step.values as ResetValues).email = email;
     if (!(await this.services.throttles.consume("userAttempts", userKey(step.context, this.services))).allowed) return this.blocked(step, "too-many-journeys");
     await audit(step.context, this.services, { type: "reset.started", outcome: "info", email });
+    this.services.telemetry?.count("helpdesk_resets_started");
     return this.services.captcha ? step.beginDialog(DialogId.Captcha) : step.next(true);
   }
 
@@ -122,6 +155,8 @@ export class ResetPasswordDialog extends HelpdeskDialog {
     const notified = await this.notify(step.context, email);
     await step.context.sendActivity({ attachments: [resetSuccessCard({ expires: ukDate(expiresAt), notified, signedOutEverywhere })] });
     await audit(step.context, this.services, { type: "reset.completed", outcome: "passed", email });
+    this.services.telemetry?.count("helpdesk_resets_completed");
+    this.markCompleted(step);
     return step.endDialog();
   }
 

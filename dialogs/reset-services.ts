@@ -5,6 +5,8 @@ import type { Account } from "../src/directory/account";
 import type { Directory } from "../src/directory/directory";
 import type { MessageSender, OutboundMessage } from "../src/messaging/message-sender";
 import type { UndeliveredNotices } from "../src/messaging/undelivered-notices";
+import type { Telemetry } from "../src/telemetry/telemetry";
+import { markBlocked } from "./reset-telemetry";
 import type { AuditLog, AuditEvent } from "../src/audit/audit-log";
 import type { Captcha, OneTimeCodes, Throttles, TotpVerifier } from "../src/verification/ports";
 import type { PasswordHasher, PasswordPolicy } from "../src/policy";
@@ -32,6 +34,8 @@ export interface ResetServices {
   helpdesk: HelpdeskContact;
   /** A reset session ends after this long without activity. */
   sessionMinutes: number;
+  /** Counts what happens for the metrics and the daily summary; absent in some tests. */
+  telemetry?: Telemetry;
   /** Tells a conversation when a message sent from it in the background failed; absent in some tests. */
   undelivered?: UndeliveredNotices<Partial<ConversationReference>>;
   /** Remembers which account a conversation is about (for the helpdesk's request card); absent in some tests. */
@@ -48,6 +52,7 @@ export const BLOCKED_MESSAGE =
  * the step that failed on this turn, if one did (see {@link failedStepOf}).
  */
 export async function sayBlocked(context: TurnContext, services: ResetServices): Promise<void> {
+  markBlocked(context);
   const offer = { title: "Talk to the helpdesk", reason: "Someone from the helpdesk can chat with you here, or you can contact them:" };
   await context.sendActivity({
     text: BLOCKED_MESSAGE,
@@ -147,4 +152,14 @@ export async function deliver(context: TurnContext, services: ResetServices, mes
   const reference = randomUUID();
   services.undelivered?.watch(reference, TurnContext.getConversationReference(context.activity));
   await services.sender.send({ ...message, reference });
+}
+
+/** Counts an identity check for the metrics: the method that was checked and how it went. */
+export function countVerification(services: ResetServices, method: "captcha" | "number" | "sms" | "voice" | "app" | "password" | "secret", outcome: "passed" | "failed" | "blocked"): void {
+  services.telemetry?.count("helpdesk_verifications", { method, outcome });
+}
+
+/** Counts a first-login task done, for the metrics. */
+export function countTask(services: ResetServices, task: "password" | "aup" | "profile" | "mfa"): void {
+  services.telemetry?.count("helpdesk_first_login_tasks_completed", { task });
 }

@@ -14,7 +14,7 @@ import type { FirstLoginServices, SignInResult } from "./first-login-services";
 import { MAX_PASSWORD_INPUT } from "./password-check";
 import { CardSubmitPrompt, cardText } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
-import { audit, recordFailedProof, replaceSubmittedCard, sayBlocked, userKey } from "./reset-services";
+import { audit, countVerification, recordFailedProof, replaceSubmittedCard, sayBlocked, userKey } from "./reset-services";
 
 /** Said when the address or password is typed as a chat message rather than into the card. */
 export const SIGN_IN_USE_CARD =
@@ -111,6 +111,7 @@ export class SignInDialog extends HelpdeskDialog {
     const blocked = async (): Promise<Attempt> => {
       await sayBlocked(context, this.services);
       await audit(context, this.services, { type: "firstLogin.signIn", outcome: "blocked", email });
+      countVerification(this.services, "password", "blocked");
       return { result: {} };
     };
     const allowed = await Promise.all([this.services.throttles.check("identityFailed", email), this.services.throttles.check("userAttempts", user)]);
@@ -120,12 +121,14 @@ export class SignInDialog extends HelpdeskDialog {
     const matches = await this.services.hasher.verify(password, account?.passwordHash ?? (await this.decoyHash));
     if (!account || !matches) {
       await audit(context, this.services, { type: "firstLogin.signIn", outcome: "failed", email, detail: account ? "wrong-password" : "unknown-address" });
+      countVerification(this.services, "password", "failed");
       const accountAllowed = await recordFailedProof(this.services, email);
       const userAllowed = (await this.services.throttles.consume("userAttempts", user)).allowed && (await this.services.throttles.check("userAttempts", user)).allowed;
       return accountAllowed && userAllowed ? { refused: SIGN_IN_WRONG, address: email } : blocked();
     }
     await this.services.links.link(teamsUserOf(context), email);
     await audit(context, this.services, { type: "firstLogin.signIn", outcome: "passed", email });
+    countVerification(this.services, "password", "passed");
     return { result: { email } };
   }
 }

@@ -12,7 +12,7 @@ import type { FirstLoginServices, TaskOptions, TaskResult } from "./first-login-
 import { readProfileForm, typedProfileValues } from "./profile-form";
 import { CardSubmitPrompt } from "./prompts/card-submit-prompt";
 import type { CardSubmission } from "./prompts/card-submit-prompt";
-import { audit, replaceSubmittedCard } from "./reset-services";
+import { audit, countTask, replaceSubmittedCard } from "./reset-services";
 
 /** Said when a secret may have been typed as a chat message rather than into the card. */
 export const USE_PROFILE_CARD =
@@ -95,6 +95,7 @@ export class UpdateProfileDialog extends HelpdeskDialog {
     const { profile, secret } = reading.form;
     await this.services.directory.updateProfile(account.email, profile, await this.services.hasher.hash(secret), this.services.clock());
     await audit(prompt.context, this.services, { type: "firstLogin.profile", outcome: "passed", email: account.email });
+    countTask(this.services, "profile");
     (prompt.recognized as { value: unknown }).value = { done: true } satisfies TaskResult;
     return true;
   }

@@ -1,3 +1,4 @@
+import { noteOnSpan } from "./telemetry/spans";
 import { answerFailedTurn } from "./turn-errors";
 import { randomUUID } from "node:crypto";
 import { TurnState } from "@microsoft/teams-ai";
@@ -239,6 +240,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     (context) => Promise.resolve(context.activity.type === (ActivityTypes.Message as string) && !isGlobalVerb(context) && hasActiveDialog(turnStateOf(context))),
     async (context) => {
       const dc = await dialogs.createContext(context);
+      noteOnSpan({ dialog_id: activeJourneyOf(turnStateOf(context)) ?? "none" });
       await dc.continueDialog();
     },
   );

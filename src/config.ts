@@ -2,9 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { z } from "zod";
+import { TIME_OF_DAY } from "./telemetry/uk-clock";
 
 /** Environment variables whose values must never be printed, even when invalid. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY", "NOTIFY_SECRET", "DIRECTLINE_SECRET", "GRAPH_CLIENT_SECRET", "NOTIFY_API_KEY"]);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BOT_PASSWORD", "SECRETS_KEY", "NOTIFY_SECRET", "DIRECTLINE_SECRET", "GRAPH_CLIENT_SECRET", "NOTIFY_API_KEY", "APPLICATIONINSIGHTS_CONNECTION_STRING"]);
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -79,6 +80,8 @@ export const configSchema = z
     AGENTS_CHANNEL_ID: z.preprocess(blankToUndefined, z.string().regex(/^19:[^;\s]+$/, "must be a Teams channel id, 19:…@thread.tacv2").optional()),
     HANDOFF_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     HANDOFF_AVERAGE_MINUTES: z.coerce.number().int().min(1).max(240).default(5),
+    // When the daily summary is posted in the agents' channel, UK time (Europe/London, whether GMT or BST).
+    SUMMARY_TIME: z.preprocess(blankToUndefined, z.string().trim().regex(TIME_OF_DAY, "must be a time of day on the 24-hour clock, HH:MM, e.g. 08:00").default("08:00")),
     // The web chat's Direct Line secret (Azure Bot Service's Direct Line channel). Unset, and with no BOT_ID, the bot
     // serves a local Direct Line itself under /v3/directline, for development and tests.
     DIRECTLINE_SECRET: optionalText,
@@ -105,6 +108,19 @@ export const configSchema = z
     NOTIFY_SMS_TEMPLATE_ID: optionalGuid("a GOV.UK Notify text message template whose content is ((body))"),
     NOTIFY_EMAIL_TEMPLATE_ID: optionalGuid("a GOV.UK Notify email template with subject ((subject)) and content ((body))"),
     NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+    // Telemetry; each part is off until set. Prometheus scrapes http://METRICS_HOST:METRICS_PORT/metrics.
+    METRICS_PORT: z.preprocess(blankToUndefined, port.optional()),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    // Metrics and traces to Application Insights. It holds the instrumentation key, so it is never printed.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.preprocess(
+      blankToUndefined,
+      z.string().trim().regex(/(^|;)\s*InstrumentationKey=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*(;|$)/, "must be an Application Insights connection string, InstrumentationKey=<GUID in lower case>;IngestionEndpoint=…").optional(),
+    ),
+    // Traces over OTLP/HTTP to a collector: its base address (the traces go to <address>/v1/traces).
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+      blankToUndefined,
+      z.string().trim().url().refine((v) => /^https?:\/\//.test(v), "must be an http:// or https:// address").optional(),
+    ),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_TYPE === "SingleTenant" && !cfg.BOT_TENANT_ID) {

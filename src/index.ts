@@ -24,12 +24,14 @@ import { registerFirstLoginJobs } from "./first-login/follow-ups";
 import { AgentsChannel } from "./handoff/agents-channel";
 import { createHandoffDesk } from "./handoff/desk";
 import { StoreHandoffs } from "./handoff";
-import { LocalDirectLine } from "./webchat/direct-line";
-import { createWebChat } from "./webchat/web-chat";
-import { generateDirectLineToken, newWebUserId } from "./webchat/direct-line-tokens";
-import { contactLinks } from "../cards/render";
 import type { WebChatGrant } from "./webchat/direct-line";
-import { DIRECT_LINE_PATH } from "./webchat/direct-line";
+import { createWebChannel } from "./webchat/web-wiring";
+import { startOpenTelemetry } from "./telemetry/open-telemetry";
+import type { OpenTelemetry } from "./telemetry/open-telemetry";
+import { meteredStore } from "./telemetry/metered-store";
+import { allowJobKinds } from "./telemetry/catalogue";
+import { JobKind } from "./jobs/job-kinds";
+import { version } from "../package.json";
 
 /** How often the reminder sweep (MFA and password-expiry reminders) runs. */
 const REMINDER_SWEEP_MS = 60 * 60_000;
@@ -65,6 +67,8 @@ export interface RunningService {
   issueWebChatToken(): WebChatGrant | undefined;
   /** The local Direct Line's domain for Web Chat (`${url}/v3/directline`); undefined when it is off. */
   directLineDomain: string | undefined;
+  /** Where Prometheus scrapes the metrics (`METRICS_PORT`); undefined when off. */
+  metricsUrl?: string;
 }
 
 /** Options for {@link startService}, used by tests and benchmarks. */
@@ -81,13 +85,34 @@ export interface StartOptions {
   retryDelay?: (ms: number) => Promise<void>;
 }
 
+/** OpenTelemetry as configured (metrics on METRICS_PORT, Azure Monitor, OTLP traces); the job kinds named for labels. */
+function startTelemetry(config: Config, logger: Logger): Promise<OpenTelemetry> {
+  allowJobKinds(Object.values(JobKind));
+  return startOpenTelemetry(
+    {
+      metricsPort: config.METRICS_PORT,
+      metricsHost: config.METRICS_HOST,
+      azureConnectionString: config.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: "nhsmail-helpdesk-bot",
+      serviceVersion: version,
+    },
+    logger,
+  );
+}
+
 /** The one wiring point: config → storage → app → server. */
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
   const root = options.root ?? process.cwd();
   const clock = options.clock ?? (() => new Date());
-  const store = await openStateStore(config.STATE_URL);
-  const services = await createServices(config, store, logger, { root, clock, outboxEcho: options.outboxEcho });
+  const otel = await startTelemetry(config, logger);
+  const { telemetry } = otel;
+  const store = meteredStore(await openStateStore(config.STATE_URL), telemetry);
+  const services = await createServices(config, store, logger, { root, clock, outboxEcho: options.outboxEcho, telemetry }).catch(async (error: unknown) => {
+    await Promise.all([store.close(), otel.shutdown()]);
+    throw error;
+  });
   const adapter = new BotAdapter({
     MicrosoftAppId: config.BOT_ID ?? "",
     MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
@@ -95,8 +120,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
     ...channelKeySettings(config.BOT_OPENID_METADATA_URL),
   });
+  adapter.telemetry = telemetry;
   const references = new ConversationReferenceStore(store, clock);
-  const messenger = new UserMessenger({ references, adapter, botAppId: config.BOT_ID ?? "", logger, backoff: { delay: options.retryDelay } });
+  const messenger = new UserMessenger({ references, adapter, botAppId: config.BOT_ID ?? "", logger, backoff: { delay: options.retryDelay }, telemetry });
   const helpdesk = { phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL };
   services.undelivered.connect((reference, text) =>
     adapter.continueConversationAsync(config.BOT_ID ?? "", reference, async (context) => {
@@ -156,39 +182,18 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   // The local Direct Line, only without Azure: no app id (its requests to the bot are unsigned) and no secret.
   let listeningAt: string | undefined = undefined;
-  const localDirectLine =
-    config.BOT_ID || config.DIRECTLINE_SECRET
-      ? undefined
-      : new LocalDirectLine({
-          baseUrl: () => {
-            if (listeningAt === undefined) throw new Error("the server is not listening yet");
-            return listeningAt;
-          },
-          logger,
-          clock,
-          // What a client posts must still fit the bot's own body limit once stamped.
-          limits: { clientActivityBytes: Math.min(32 * 1024, config.MAX_BODY_KB * 1024 - 2048) },
-        });
   const webClients = store.keyv<string>("webchat_clients");
-  const secret = config.DIRECTLINE_SECRET;
-  const webChat =
-    secret || localDirectLine
-      ? createWebChat({
-          helpdeskPhone: config.HELPDESK_PHONE,
-          helpdeskPhoneHref: contactLinks({ phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL }).phoneHref,
-          // The local Direct Line is reached at whatever address the page was opened at (localhost or 127.0.0.1).
-          domainFor: (req) => (secret ? config.DIRECTLINE_DOMAIN : `http://${req.headers.host ?? "127.0.0.1"}${DIRECT_LINE_PATH}`),
-          issue: async () => {
-            if (secret) return generateDirectLineToken({ domain: config.DIRECTLINE_DOMAIN, secret, userId: newWebUserId() });
-            const issued = localDirectLine?.issueToken();
-            if (!issued) throw new Error("no local Direct Line");
-            return issued;
-          },
-          limit: (client) => services.reset.throttles.consume("webchatTokens", client),
-          rememberClient: async (conversationId, client) => void (await webClients.set(conversationId, services.reset.pseudonym(`client|${client}`), DAY_MS)),
-          logger,
-        })
-      : undefined;
+  const web = createWebChannel(config, {
+    logger,
+    clock,
+    baseUrl: () => {
+      if (listeningAt === undefined) throw new Error("the server is not listening yet");
+      return listeningAt;
+    },
+    limit: (client) => services.reset.throttles.consume("webchatTokens", client),
+    rememberClient: async (conversationId, client) => void (await webClients.set(conversationId, services.reset.pseudonym(`client|${client}`), DAY_MS)),
+  });
+  const { localDirectLine, webChat } = web;
   const server = new BotServer({
     adapter,
     bot: (context) => app.run(context),
@@ -210,7 +215,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const url = await server.listen(config.PORT, config.HOST);
   listeningAt = url;
   services.jobs.start(config.JOBS_POLL_SECONDS * 1000);
-  logger.info({ url, store: store.kind, authentication: config.BOT_ID ? "on" : "off", localDirectLine: localDirectLine ? "on" : "off" }, "bot listening");
+  logger.info({ url, metrics: otel.metricsUrl ?? "off", store: store.kind, authentication: config.BOT_ID ? "on" : "off", localDirectLine: localDirectLine ? "on" : "off" }, "bot listening");
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -218,6 +223,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await server.close(config.SHUTDOWN_GRACE_MS);
       await services.close();
       await store.close();
+      await otel.shutdown();
       logger.info("bot stopped");
     })());
   return {
@@ -232,6 +238,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     drainMessages: () => services.drainMessages(),
     issueWebChatToken: () => localDirectLine?.issueToken(),
     directLineDomain: localDirectLine?.domain,
+    metricsUrl: otel.metricsUrl,
   };
 }
 

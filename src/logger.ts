@@ -1,5 +1,6 @@
 import pino from "pino";
 import type { DestinationStream, Logger } from "pino";
+import { traceMixin } from "./telemetry/spans";
 
 /** Field names that may carry a secret or something a person typed; their values are always censored. */
 export const SENSITIVE_FIELDS = [
@@ -34,7 +35,7 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** Creates the service's JSON logger with the redaction list applied. */
+/** Creates the service's JSON logger with the redaction list applied; a line written inside a span carries its trace id. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -42,6 +43,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: "nhsmail-helpdesk-bot" },
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       serializers: { err: pino.stdSerializers.err },
+      mixin: traceMixin,
     },
     options.destination,
   );

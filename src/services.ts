@@ -8,6 +8,8 @@ import type { Account, Directory, EmbeddedDirectory } from "./directory";
 import { BackgroundSender, MessageNotSentError } from "./messaging";
 import { UndeliveredNotices } from "./messaging/undelivered-notices";
 import { chooseDirectory, chooseMessageSender } from "./adapters";
+import { Telemetry } from "./telemetry/telemetry";
+import { CountedSender } from "./telemetry/counted-sender";
 import { StoreAuditLog } from "./audit";
 import { StoredOneTimeCodes, OtplibTotpVerifier, ImageCaptcha, maskedHint, fakeHint } from "./verification";
 import { StoreThrottles } from "./verification/throttles";
@@ -54,7 +56,7 @@ export async function createServices(
   config: Config,
   store: StateStore,
   logger: Logger,
-  { root, clock, outboxEcho }: { root: string; clock: () => Date; outboxEcho?: (line: string) => void },
+  { root, clock, outboxEcho, telemetry = new Telemetry() }: { root: string; clock: () => Date; outboxEcho?: (line: string) => void; telemetry?: Telemetry },
 ): Promise<Services> {
   const box = new SecretBox(resolveSecretsKey({ SECRETS_KEY: config.SECRETS_KEY }, path.join(root, "var", "secrets.key")));
   const hmac = (text: string): string => box.hmac(text);
@@ -78,7 +80,7 @@ export async function createServices(
   const { directory, embedded } = chosen;
   const conversationAccounts = store.keyv<string>("conversation_account");
   const undelivered = new UndeliveredNotices<Partial<ConversationReference>>();
-  const provider = chooseMessageSender(config, { logger, root, clock, outboxEcho });
+  const provider = new CountedSender(chooseMessageSender(config, { logger, root, clock, outboxEcho }), telemetry);
   const sender = new BackgroundSender(provider, async (err, channel, reference) => {
     // The error's message names no recipient and no text (see MessageNotSentError).
     logger.error({ err: { message: (err as Error).message }, channel, reference }, "message not sent");
@@ -96,6 +98,7 @@ export async function createServices(
     policy: policy.policy,
     hasher: policy.hasher,
     undelivered,
+    telemetry,
     mobileHint: (email, account) => (account?.mobile ? maskedHint(account.mobile) : fakeHint(email, hmac)),
     pseudonym: (userId) => hmac(`user|${userId}`).slice(0, 16),
     clock,
@@ -104,7 +107,7 @@ export async function createServices(
     rememberAccount: async (conversationId, email) => void (await conversationAccounts.set(conversationId, email, DAY_MS)),
   };
   const checklistMessages = new ChecklistMessages(store);
-  const jobs = new JobScheduler(store, { clock, logger });
+  const jobs = new JobScheduler(store, { clock, logger, telemetry });
   const firstLogin: FirstLoginServices = {
     ...reset,
     links,

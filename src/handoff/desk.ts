@@ -1,3 +1,4 @@
+import type { Telemetry } from "../telemetry/telemetry";
 import type { Activity, TurnContext } from "botbuilder";
 import { handoffOutcomeCard, helpdeskContactCard } from "../../cards/render";
 import type { AuditEvent, AuditLog } from "../audit/audit-log";
@@ -29,6 +30,8 @@ export interface DeskServices {
   pseudonym(userId: string): string;
   clock: () => Date;
   helpdesk: { phone: string; email: string };
+  /** Counts requests, takes, timeouts, waits and the queue, for the metrics. */
+  telemetry?: Telemetry;
 }
 
 /** What {@link TeamsHandoffDesk} needs. */
@@ -79,6 +82,8 @@ export class TeamsHandoffDesk implements HandoffDesk {
         handoffId: record.id,
       });
       await this.audit({ type: "handoff.requested", outcome: "info", detail: record.trigger }, record, undefined);
+      this.deps.services.telemetry?.count("helpdesk_handoffs_requested", { trigger: record.trigger });
+      await this.measureQueue();
     }
     const position = (await handoffs.position(record.id)) ?? 1;
     return { status: "queued", record, position, estimateMinutes: await handoffs.estimateMinutes(position) };
@@ -147,6 +152,12 @@ export class TeamsHandoffDesk implements HandoffDesk {
     await this.deps.handoffs.rememberSyncAnswer(userId, answer, new Date(now.getTime() + minutesLeft * 60_000), now);
   }
 
+  /** Sets the queue-length gauge to how many requests wait now (read from the store, so every instance agrees). */
+  async measureQueue(): Promise<void> {
+    const telemetry = this.deps.services.telemetry;
+    if (telemetry) telemetry.set("helpdesk_handoff_queue_length", await this.deps.handoffs.queueLength());
+  }
+
   /** The timeout job: a request still waiting is closed, and the person is given the helpdesk's contact details. */
   async onTimeout(payload: HandoffTimeoutPayload): Promise<void> {
     const { handoffs, services } = this.deps;
@@ -164,6 +175,8 @@ export class TeamsHandoffDesk implements HandoffDesk {
     await this.refresh(record);
     await this.note(record, timedOutNote(this.deps.timeoutMinutes, personName(record)));
     await this.audit({ type: "handoff.timeout", outcome: "info" }, record, undefined);
+    this.deps.services.telemetry?.count("helpdesk_handoffs_timed_out");
+    await this.measureQueue();
   }
 
   // ---- Shared with the agents' side ----

@@ -79,6 +79,8 @@ export interface HandoffStore {
   update(id: string, change: (record: HandoffRecord) => HandoffRecord): Promise<HandoffRecord | undefined>;
   /** 1-based place in the queue of a waiting handoff; undefined when it is not waiting. */
   position(id: string): Promise<number | undefined>;
+  /** How many handoffs are waiting for an agent now. */
+  queueLength(): Promise<number>;
   /** Minutes a new request at this position can expect to wait: from recent waits, else the configured average. */
   estimateMinutes(position: number): Promise<number>;
   /** The person's answer to the synchronisation-window question, if they gave one for a window that ends after `at`. */

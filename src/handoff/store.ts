@@ -182,6 +182,14 @@ export class StoreHandoffs implements HandoffStore {
     return record;
   }
 
+  /** How many handoffs are waiting for an agent now (entries left behind by an interrupted close not counted). */
+  async queueLength(): Promise<number> {
+    const queue = ((await this.storage.read([QUEUE_KEY]))[QUEUE_KEY] as QueueItem | undefined)?.ids ?? [];
+    if (queue.length === 0) return 0;
+    const items = await this.storage.read(queue.map(recordKey));
+    return queue.filter((each) => (items[recordKey(each)] as RecordItem | undefined)?.record.status === "waiting").length;
+  }
+
   /** 1-based place of a waiting handoff among the handoffs still waiting ahead of it; undefined when not waiting. */
   async position(id: string): Promise<number | undefined> {
     const record = await this.get(id);

@@ -6,4 +6,6 @@ export const JobKind = {
   ReminderSweep: "reminders.sweep",
   /** A handoff request nobody took in time. Payload `{ handoffId }`. */
   HandoffTimeout: "handoff.timeout",
+  /** The morning summary in the agents' channel, once a day at SUMMARY_TIME. Payload `{ until }` (ISO 8601). */
+  DailySummary: "summary.daily",
 } as const;

@@ -1,3 +1,4 @@
+import type { Telemetry } from "../telemetry/telemetry";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger";
 import type { StateStore } from "../state";
@@ -24,6 +25,8 @@ export type JobHandler<Payload = unknown> = (payload: Payload, job: ScheduledJob
 export interface JobSchedulerOptions {
   clock: () => Date;
   logger: Logger;
+  /** Counts runs, failures and how late each run started, for the metrics. */
+  telemetry?: Telemetry;
   /** Runs of a job (the first and the retries) before it is dropped. Default 5. */
   maxAttempts?: number;
   /** The wait before the first retry, in milliseconds; each later wait doubles. Default one minute. */
@@ -209,12 +212,16 @@ export class JobScheduler {
       if (!(await this.store.claim(RUN_CLAIMS, `${job.id}|${job.version}`, this.leaseMs))) continue;
       // Between our read and our claim another instance may have run it, or someone replaced it.
       if ((await this.read())[job.id]?.version !== job.version) continue;
+      const telemetry = this.options.telemetry;
+      telemetry?.observe("helpdesk_job_lateness", Math.max(0, this.options.clock().getTime() - Date.parse(job.dueAt)) / 1000, { kind: job.kind });
       try {
         await handler(job.payload, publicJob(job));
         summary.ran += 1;
+        telemetry?.count("helpdesk_jobs_run", { kind: job.kind, outcome: "done" });
         await this.settle(job, undefined);
       } catch (err) {
         summary.failed += 1;
+        telemetry?.count("helpdesk_jobs_run", { kind: job.kind, outcome: "failed" });
         await this.settle(job, err);
       }
     }

@@ -1,3 +1,4 @@
+import type { Telemetry } from "../telemetry/telemetry";
 import type { Activity, CloudAdapter, TurnContext } from "botbuilder";
 import { runInProactiveTurn } from "./proactive-turn";
 import type { Logger } from "../logger";
@@ -19,7 +20,12 @@ export interface UserMessengerDependencies {
   botAppId: string;
   logger: Logger;
   backoff?: BackoffOptions;
+  /** Counts deliveries (delivered, queued for later, failed) for the metrics. */
+  telemetry?: Telemetry;
 }
+
+/** A proactive outcome as the metrics name it. */
+const DELIVERY: Record<ProactiveOutcome["status"], "delivered" | "queued" | "failed"> = { sent: "delivered", "no-reference": "queued", gone: "failed", failed: "failed" };
 
 /**
  * Messages a Teams user first, through the latest stored conversation reference: retries Teams' 429/412/502/504 with
@@ -49,6 +55,12 @@ export class UserMessenger {
     user: string,
     work: (context: TurnContext) => Promise<{ activityId?: string; conversationId?: string }>,
   ): Promise<ProactiveOutcome> {
+    const outcome = await this.attempt(user, work);
+    this.deps.telemetry?.count("helpdesk_proactive_deliveries", { outcome: DELIVERY[outcome.status] });
+    return outcome;
+  }
+
+  private async attempt(user: string, work: (context: TurnContext) => Promise<{ activityId?: string; conversationId?: string }>): Promise<ProactiveOutcome> {
     const found = await this.deps.references.find(user);
     if (!found) return { status: "no-reference" };
     try {

@@ -1,3 +1,4 @@
+import { inSpan } from "../../telemetry/spans";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { DirectoryUnavailableError } from "../errors";
 import { graphFailureOf, isPermissionFailure, isThrottled } from "./graph-errors";
@@ -43,6 +44,15 @@ export class GraphCallError extends Error {
 
 /** The calls the bot makes, named for the log and for what permission each needs. */
 export type GraphAction = "find the account" | "read the account" | "read the registered phones" | "set the password" | "sign out every session";
+
+/** Each call's name in a trace. */
+const SPAN_OF: Record<GraphAction, string> = {
+  "find the account": "graph.findUser",
+  "read the account": "graph.getUser",
+  "read the registered phones": "graph.phoneMethods",
+  "set the password": "graph.setPassword",
+  "sign out every session": "graph.revokeSessions",
+};
 
 /** What each call needs, said once in the log when Graph refuses the bot. */
 export const PERMISSION_NEEDED: Record<GraphAction, string> = {
@@ -144,7 +154,7 @@ export class GraphAccounts {
 
   private async write(action: GraphAction, call: () => Promise<unknown>): Promise<void> {
     try {
-      await call();
+      await inSpan(SPAN_OF[action], {}, call);
     } catch (error) {
       const failure = graphFailureOf(error);
       if (isPermissionFailure(failure)) this.permissionRefused(action, failure);
@@ -159,7 +169,7 @@ export class GraphAccounts {
   private async read<T>(action: GraphAction, call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await call();
+        return await inSpan(SPAN_OF[action], {}, call);
       } catch (error) {
         const failure = graphFailureOf(error);
         if (failure.status === 404) throw new GraphCallError(action, failure);
