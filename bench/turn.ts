@@ -16,6 +16,8 @@
  * - `BENCH_STATE_URL` — the bot's store; a fresh SQLite file in a temporary directory by default
  *   (also `memory://`, or e.g. `redis://127.0.0.1:6379/15`, which the bot shares with whatever else uses it)
  * - `BENCH_LOG_LEVEL` (silent) — the bot's log level; logs are formatted and discarded
+ * - `BENCH_TELEMETRY` (on) — also run the bot with metrics and tracing on (METRICS_PORT, OTLP traces to a local
+ *   collector that drops them) in the same rounds, and print what they cost per turn; `off` leaves that server out
  * - `BENCH_CPU_PROF` — a directory: V8's CPU profiler runs in both server processes during the counted rounds and
  *   writes `echo.cpuprofile` and `bot.cpuprofile` there (summarise with `npx tsx bench/profile-summary.ts <file>`;
  *   open in Chrome DevTools or speedscope for a flame graph)
@@ -26,6 +28,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runRound } from "./load";
+import { startDiscardCollector, telemetryCostLine } from "./telemetry-cost";
 import type { ReplyActivity, RoundOptions, RoundResult, Target } from "./load";
 import type { FromChild, ServerKind, ToChild } from "./server-process";
 
@@ -49,6 +52,7 @@ interface Settings {
   stateUrl?: string;
   logLevel: string;
   cpuProfDir?: string;
+  telemetry: boolean;
 }
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -75,6 +79,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
     stateUrl,
     logLevel: env.BENCH_LOG_LEVEL?.trim() || "silent",
     cpuProfDir: env.BENCH_CPU_PROF?.trim() ? path.resolve(env.BENCH_CPU_PROF.trim()) : undefined,
+    telemetry: env.BENCH_TELEMETRY?.trim() !== "off",
   };
 }
 
@@ -282,8 +287,9 @@ async function main(): Promise<void> {
   const settings = readSettings(process.env);
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-turn-"));
   const servers: ServerProcess[] = [];
+  const closers: (() => Promise<void>)[] = [];
   // At most twice the planned time plus a minute.
-  const planned = (settings.warmupSeconds + settings.rounds * settings.roundSeconds) * 2;
+  const planned = (settings.warmupSeconds + settings.rounds * settings.roundSeconds) * (settings.telemetry ? 3 : 2);
   // Interrupted, or hanging anyway (a server that never answers): kill the servers, remove the files, exit.
   const abandon = (reason: string, code: number): void => {
     console.error(`bench: ${reason}; stopping`);
@@ -309,9 +315,13 @@ async function main(): Promise<void> {
     // restify 11 reads process.binding("http_parser") (DEP0111); the warning says nothing about the run.
     const quiet = process.allowedNodeEnvironmentFlags.has("--disable-warning") ? ["--disable-warning=DEP0111"] : [];
     const serverExecArgv = [...process.execArgv, ...quiet];
-    const [echoServer, botServer] = await Promise.all([
+    const collector = settings.telemetry ? await startDiscardCollector() : undefined;
+    if (collector) closers.push(() => collector.close());
+    const telemetryEnv = collector && { ...botEnv, STATE_URL: settings.stateUrl ?? `sqlite://${path.join(tempDir, "state-telemetry.sqlite")}`, METRICS_PORT: "0", OTEL_EXPORTER_OTLP_ENDPOINT: collector.url };
+    const [echoServer, botServer, telemetryServer] = await Promise.all([
       startServer("echo", {}, serverExecArgv).then((s) => (servers.push(s), s)),
       startServer("bot", botEnv, serverExecArgv).then((s) => (servers.push(s), s)),
+      telemetryEnv ? startServer("bot", telemetryEnv, serverExecArgv).then((s) => (servers.push(s), s)) : undefined,
     ]);
 
     const echoTarget: Target = {
@@ -326,6 +336,7 @@ async function main(): Promise<void> {
       text: UNKNOWN_TEXT,
       isExpectedReply: (activities) => activities.some(isHelpCardReply),
     };
+    const telemetryTarget: Target | undefined = telemetryServer && { ...botTarget, name: "bot+", url: telemetryServer.url };
 
     console.log("bench:turn — one help-card turn of the bot against a bare echo bot on the same stack");
     console.log(
@@ -352,15 +363,18 @@ async function main(): Promise<void> {
     if (settings.warmupSeconds > 0) {
       await measure(echoServer, echoTarget, { ...base, seconds: settings.warmupSeconds, round: "warm-up" });
       await measure(botServer, botTarget, { ...base, seconds: settings.warmupSeconds, round: "warm-up" });
+      if (telemetryServer && telemetryTarget) await measure(telemetryServer, telemetryTarget, { ...base, seconds: settings.warmupSeconds, round: "warm-up" });
     }
     const profiled = settings.cpuProfDir ? [echoServer, botServer] : [];
     await Promise.all(profiled.map((server) => server.profile("start")));
     const echo = emptyTally();
     const bot = emptyTally();
+    const botWithTelemetry = emptyTally();
     for (let round = 1; round <= settings.rounds; round += 1) {
       const name = `round ${round}`;
       await measure(echoServer, echoTarget, { ...base, seconds: settings.roundSeconds, round: name }, echo);
       await measure(botServer, botTarget, { ...base, seconds: settings.roundSeconds, round: name }, bot);
+      if (telemetryServer && telemetryTarget) await measure(telemetryServer, telemetryTarget, { ...base, seconds: settings.roundSeconds, round: name }, botWithTelemetry);
     }
     if (settings.cpuProfDir) {
       const dir = settings.cpuProfDir;
@@ -369,7 +383,9 @@ async function main(): Promise<void> {
     }
 
     console.log("");
+    if (telemetryServer) console.log("bot+ is the bot with metrics and tracing on (not in the table's ratios)");
     printTable(echo, bot);
+    if (collector) console.log(telemetryCostLine(figures(bot), figures(botWithTelemetry), collector.exports()));
     console.log("");
     console.log("floor measured before on this stack (anchors): echo ~1,300 turns/s, p50 9 ms, p99 87 ms");
     if (settings.cpuProfDir) {
@@ -383,6 +399,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
+    for (const close of closers) await close();
     fs.rmSync(tempDir, { recursive: true, force: true });
     clearTimeout(watchdog);
     process.off("SIGINT", onSignal);
