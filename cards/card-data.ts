@@ -262,3 +262,28 @@ export interface HandoffOfferCardData {
   /** True when talking to the helpdesk is the way forward (after a lockout); false when it is the fallback beside the main path. */
   primary: boolean;
 }
+
+/** Data for the daily summary posted in the agents' channel: every number already in words, and the chart. */
+export interface DailySummaryCardData {
+  /** The hours covered, in UK time: "8:00am on Tuesday 1 December 2026 to 8:00am on Wednesday 2 December 2026". */
+  period: string;
+  resetsCompleted: string;
+  /** Resets that ended because the account was blocked from resetting. */
+  resetsBlocked: string;
+  /** Where resets most often stopped, in words with how many: "the verification code (5 of 9)"; or that none did. */
+  stoppedAt: string;
+  /** Failed identity checks by method, most first: "Code by text" and "4". Empty when none failed. */
+  failedChecks: Array<{ method: string; count: string }>;
+  handoffsRequested: string;
+  handoffsTaken: string;
+  handoffsTimedOut: string;
+  /** The median wait for an agent, in words ("3 minutes"), or "no requests". */
+  waitMedian: string;
+  /** The wait 9 in 10 requests were taken within, in words, or "no requests". */
+  waitP90: string;
+  firstLoginsCompleted: string;
+  /** PNG data URI of the hourly chart. */
+  chart: string;
+  /** What the chart shows, in words, for screen readers. */
+  chartAlt: string;
+}

@@ -30,6 +30,7 @@ import type {
   HandoffOfferCardData,
   HandoffSomethingElseCardData,
   PrivateChatCardData,
+  DailySummaryCardData,
 } from "./card-data";
 
 export type * from "./card-data";
@@ -60,6 +61,7 @@ import handoffOffer from "./handoff-offer.json";
 import handoffSomethingElse from "./handoff-something-else.json";
 import privateChat from "./private-chat.json";
 import restartReset from "./restart-reset.json";
+import dailySummary from "./daily-summary.json";
 
 /**
  * Every card template, imported (not read from disk) so the compiler copies them into the build and a
@@ -93,6 +95,7 @@ export const templates = {
   handoffSomethingElse,
   privateChat,
   restartReset,
+  dailySummary,
 } as const;
 
 /** The name of a card template. */
@@ -209,6 +212,8 @@ export const handoffSomethingElseCard = (data: HandoffSomethingElseCardData): At
 export const restartResetCard: () => Attachment = renderOnce("restartReset", {});
 /** Secrets are for a personal chat: says so in a group chat or channel, with a button that opens the personal chat. */
 export const privateChatCard = (data: PrivateChatCardData): Attachment => renderCard("privateChat", data);
+/** The morning summary in the agents' channel: the last 24 hours in numbers and a chart; no buttons. */
+export const dailySummaryCard = (data: DailySummaryCardData): Attachment => renderCard("dailySummary", data);
 /** "Talk to the helpdesk": a button that starts a handoff (carrying why), and optionally the helpdesk's details. */
 export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => renderCard("handoffOffer", { ...data, ...contactLinks(data) });
 

@@ -1,6 +1,4 @@
 import { serviceProblemOffer } from "./turn-errors";
-import { CallerIdConstants } from "botbuilder";
-import { AuthenticationConstants } from "botframework-connector";
 import type { DestinationStream } from "pino";
 import type { TurnContext } from "botbuilder";
 import { ConfigError, loadConfig } from "./config";
@@ -12,7 +10,7 @@ import type { StateStore } from "./state";
 import { createApp } from "./app";
 import { BotServer } from "./server";
 import { BotAdapter } from "./bot-adapter";
-import { ChannelTokenGate } from "./http/channel-token";
+import { channelKeySettings, tokenChecker } from "./http/channel-auth";
 import { createServices } from "./services";
 import type { Directory } from "./directory";
 import type { JobScheduler } from "./jobs/job-scheduler";
@@ -29,6 +27,9 @@ import { createWebChannel } from "./webchat/web-wiring";
 import { startOpenTelemetry } from "./telemetry/open-telemetry";
 import type { OpenTelemetry } from "./telemetry/open-telemetry";
 import { meteredStore } from "./telemetry/metered-store";
+import { DailyTally } from "./telemetry/daily-tally";
+import { registerDailySummary } from "./telemetry/summary-job";
+import type { DailySummaryJob } from "./telemetry/summary-job";
 import { allowJobKinds } from "./telemetry/catalogue";
 import { JobKind } from "./jobs/job-kinds";
 import { version } from "../package.json";
@@ -69,6 +70,8 @@ export interface RunningService {
   directLineDomain: string | undefined;
   /** Where Prometheus scrapes the metrics (`METRICS_PORT`); undefined when off. */
   metricsUrl?: string;
+  /** The daily summary: `runNow()` posts the last 24 hours' card in the agents' channel at once. */
+  summary: Pick<DailySummaryJob, "runNow">;
 }
 
 /** Options for {@link startService}, used by tests and benchmarks. */
@@ -158,6 +161,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
     return left && { minutesLeft: left.minutesLeft, readyAt: ukTime(left.readyAt) };
   };
   const channel = new AgentsChannel({ store, adapter, botAppId: config.BOT_ID ?? "", channelId: config.AGENTS_CHANNEL_ID, logger, backoff: { delay: options.retryDelay }, clock });
+  // The counts behind the metrics, kept in the store by the hour: the morning summary reads them.
+  const tally = new DailyTally(store, { clock, logger });
+  telemetry.addSink(tally);
+  const summary = registerDailySummary(services.jobs, { tally, channel, store, clock, logger, time: config.SUMMARY_TIME });
+  await summary.ensureScheduled();
   const handoffs = new StoreHandoffs(store, { averageMinutes: config.HANDOFF_AVERAGE_MINUTES });
   const handoff = createHandoffDesk({ handoffs, channel, messenger, jobs: services.jobs, services: services.reset, timeoutMinutes: config.HANDOFF_TIMEOUT_MINUTES, logger });
   const app = createApp({
@@ -222,6 +230,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     (closed ??= (async () => {
       await server.close(config.SHUTDOWN_GRACE_MS);
       await services.close();
+      await tally.close();
       await store.close();
       await otel.shutdown();
       logger.info("bot stopped");
@@ -239,36 +248,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     issueWebChatToken: () => localDirectLine?.issueToken(),
     directLineDomain: localDirectLine?.domain,
     metricsUrl: otel.metricsUrl,
+    summary,
   };
-}
-
-/**
- * The SDK's settings for where the channel's signing keys are published, when `BOT_OPENID_METADATA_URL` moves them
- * (a sovereign cloud, or the local stand-in in tests); the public cloud's other constants stay as they are.
- */
-function channelKeySettings(metadataUrl: string | undefined): Record<string, string | boolean> {
-  if (!metadataUrl) return {};
-  return {
-    ValidateAuthority: true,
-    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
-    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
-    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-    OAuthUrl: AuthenticationConstants.OAuthUrl,
-    ToBotFromChannelOpenIdMetadataUrl: metadataUrl,
-    ToBotFromEmulatorOpenIdMetadataUrl: metadataUrl,
-    CallerId: CallerIdConstants.PublicAzureChannel,
-  };
-}
-
-/** The channel-token check for `/api/messages`, when an app id is configured; none for local use without one. */
-function tokenChecker(config: Config): ConstructorParameters<typeof BotServer>[0]["checkToken"] {
-  if (!config.BOT_ID) return undefined;
-  const gate = new ChannelTokenGate({
-    appId: config.BOT_ID,
-    metadataUrl: config.BOT_OPENID_METADATA_URL ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
-    issuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-  });
-  return (authorization, channelId, serviceUrl) => gate.check(authorization, channelId, serviceUrl);
 }
 
 /** Command-line entry: load config (fail fast), start, and stop cleanly on SIGTERM/SIGINT. */

@@ -75,4 +75,23 @@ export const CARD_SAMPLES: Record<TemplateName, () => Attachment> = {
   handoffSomethingElse: () => render.handoffSomethingElseCard({ question: "Is it about something other than sending email?" }),
   privateChat: () => render.privateChatCard({ link: "https://teams.microsoft.com/l/chat/0/0?users=28:00000000-0000-0000-0000-000000000000" }),
   restartReset: () => render.restartResetCard(),
+  dailySummary: () =>
+    render.dailySummaryCard({
+      period: "8:00am on Tuesday 1 December 2026 to 8:00am on Wednesday 2 December 2026",
+      resetsCompleted: "41",
+      resetsBlocked: "2",
+      stoppedAt: "the verification code (5 of 9)",
+      failedChecks: [
+        { method: "Code by text", count: "4" },
+        { method: "Authenticator app code", count: "1" },
+      ],
+      handoffsRequested: "9",
+      handoffsTaken: "8",
+      handoffsTimedOut: "1",
+      waitMedian: "3 minutes",
+      waitP90: "11 minutes",
+      firstLoginsCompleted: "3",
+      chart: PIXEL,
+      chartAlt: "Chart of each hour in the 24 hours to 8:00am on Wednesday, UK time. Bars: resets completed, 41 in all, most at 11am (6). Line: help requests, 9 in all, most at 5pm (3).",
+    }),
 };

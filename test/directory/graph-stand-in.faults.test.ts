@@ -4,64 +4,53 @@
  */
 import assert from "node:assert/strict";
 import type { User } from "@microsoft/microsoft-graph-types";
-import { GraphStandIn } from "../support/graph-api";
 import { clientFor, graphError, noRetries } from "../support/graph/clients";
-import { JANE_SMITH } from "../support/graph/sample-users";
+import { standInWithJane } from "../support/graph/sample-users";
 
 describe("Graph stand-in with the real identity and Graph clients", function () {
-  let graph: GraphStandIn;
-  let userId: string;
-
-  beforeEach(async function () {
-    graph = await new GraphStandIn().start();
-    userId = graph.addUser(JANE_SMITH);
-  });
-
-  afterEach(async function () {
-    await graph.stop();
-  });
+  const jane = standInWithJane();
 
   describe("Microsoft Graph v1.0", function () {
     it("injects faults with Retry-After, which the Graph client's retry handler honours unless told not to", async function () {
-      const client = clientFor(graph);
-      graph.fail("getUser", { status: 429, code: "TooManyRequests", message: "Too many requests.", retryAfter: 0, times: 2 });
-      const user = (await client.api(`/users/${userId}`).get()) as User;
-      assert.equal(user.id, userId);
+      const client = clientFor(jane.graph);
+      jane.graph.fail("getUser", { status: 429, code: "TooManyRequests", message: "Too many requests.", retryAfter: 0, times: 2 });
+      const user = (await client.api(`/users/${jane.userId}`).get()) as User;
+      assert.equal(user.id, jane.userId);
       assert.deepEqual(
-        graph.requestsOf("getUser").map((r) => r.status),
+        jane.graph.requestsOf("getUser").map((r) => r.status),
         [429, 429, 200],
         "retried twice by the default RetryHandler",
       );
-      graph.fail("setPassword", { status: 503, code: "serviceNotAvailable", message: "Service unavailable.", retryAfter: 0 });
-      await client.api(`/users/${userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47" } });
+      jane.graph.fail("setPassword", { status: 503, code: "serviceNotAvailable", message: "Service unavailable.", retryAfter: 0 });
+      await client.api(`/users/${jane.userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47" } });
       assert.deepEqual(
-        graph.requestsOf("setPassword").map((r) => r.status),
+        jane.graph.requestsOf("setPassword").map((r) => r.status),
         [503, 204],
         "a PATCH is retried too",
       );
-      graph.fail("revoke", { status: 503, code: "serviceNotAvailable", message: "Service unavailable.", retryAfter: 0 });
-      const err = await graphError(client.api(`/users/${userId}/revokeSignInSessions`).middlewareOptions(noRetries()).post({}));
+      jane.graph.fail("revoke", { status: 503, code: "serviceNotAvailable", message: "Service unavailable.", retryAfter: 0 });
+      const err = await graphError(client.api(`/users/${jane.userId}/revokeSignInSessions`).middlewareOptions(noRetries()).post({}));
       assert.equal(err.statusCode, 503);
       assert.equal(err.code, "serviceNotAvailable");
       assert.equal(err.headers?.get("retry-after"), "0");
-      assert.equal(graph.calls.revoke, 1, "not retried with RetryHandlerOptions(0, 0)");
-      assert.equal(graph.revocationsOf(userId), 0);
+      assert.equal(jane.graph.calls.revoke, 1, "not retried with RetryHandlerOptions(0, 0)");
+      assert.equal(jane.graph.revocationsOf(jane.userId), 0);
     });
 
     it("hangs a PATCH after applying it, and stop() closes the hung connection", async function () {
-      const client = clientFor(graph);
-      await client.api(`/users/${userId}`).select("id").get();
-      graph.hang("setPassword", { afterApplying: true });
-      const pending = client.api(`/users/${userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47" } });
+      const client = clientFor(jane.graph);
+      await client.api(`/users/${jane.userId}`).select("id").get();
+      jane.graph.hang("setPassword", { afterApplying: true });
+      const pending = client.api(`/users/${jane.userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47" } });
       const outcome = pending.then(
         () => "answered",
         () => "failed",
       );
-      while (graph.calls.setPassword === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (jane.graph.calls.setPassword === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(graph.passwordOf(userId), "Tulip-Meadow-47", "applied");
-      assert.equal(graph.requestsOf("setPassword")[0]?.status, 0, "never answered");
-      await graph.stop();
+      assert.equal(jane.graph.passwordOf(jane.userId), "Tulip-Meadow-47", "applied");
+      assert.equal(jane.graph.requestsOf("setPassword")[0]?.status, 0, "never answered");
+      await jane.graph.stop();
       assert.equal(await outcome, "failed");
     });
   });

@@ -5,49 +5,39 @@
  */
 import assert from "node:assert/strict";
 import type { PhoneAuthenticationMethod, User } from "@microsoft/microsoft-graph-types";
-import { GraphStandIn, PHONE_METHOD_IDS } from "../support/graph-api";
+import { PHONE_METHOD_IDS } from "../support/graph-api";
 import { clientFor, graphError } from "../support/graph/clients";
 import type { Collection } from "../support/graph/clients";
-import { JANE_SMITH } from "../support/graph/sample-users";
+import { standInWithJane } from "../support/graph/sample-users";
 
 describe("Graph stand-in with the real identity and Graph clients", function () {
-  let graph: GraphStandIn;
-  let userId: string;
-
-  beforeEach(async function () {
-    graph = await new GraphStandIn().start();
-    userId = graph.addUser(JANE_SMITH);
-  });
-
-  afterEach(async function () {
-    await graph.stop();
-  });
+  const jane = standInWithJane();
 
   describe("Microsoft Graph v1.0", function () {
     it("finds a user by filter, honouring $select, and reads their phone methods", async function () {
-      const client = clientFor(graph);
+      const client = clientFor(jane.graph);
       const found = (await client
         .api("/users")
         .filter("userPrincipalName eq 'JANE.SMITH@nhs.net' or mail eq 'nobody@nhs.net'")
         .select(["id", "displayName", "companyName", "lastPasswordChangeDateTime"])
         .get()) as Collection<User>;
       assert.deepEqual(found.value, [
-        { id: userId, displayName: "Jane Smith", companyName: "Leeds Teaching Hospitals NHS Trust", lastPasswordChangeDateTime: "2025-11-02T10:00:00Z" },
+        { id: jane.userId, displayName: "Jane Smith", companyName: "Leeds Teaching Hospitals NHS Trust", lastPasswordChangeDateTime: "2025-11-02T10:00:00Z" },
       ]);
-      assert.deepEqual(graph.filters, ["userPrincipalName eq 'JANE.SMITH@nhs.net' or mail eq 'nobody@nhs.net'"]);
-      const phones = (await client.api(`/users/${userId}/authentication/phoneMethods`).get()) as Collection<PhoneAuthenticationMethod>;
+      assert.deepEqual(jane.graph.filters, ["userPrincipalName eq 'JANE.SMITH@nhs.net' or mail eq 'nobody@nhs.net'"]);
+      const phones = (await client.api(`/users/${jane.userId}/authentication/phoneMethods`).get()) as Collection<PhoneAuthenticationMethod>;
       assert.deepEqual(phones.value, [
         { id: PHONE_METHOD_IDS.mobile, phoneNumber: "+44 7700900018", phoneType: "mobile", smsSignInState: "notAllowedByPolicy" },
         { id: PHONE_METHOD_IDS.office, phoneNumber: "+44 1134960000", phoneType: "office", smsSignInState: "notSupported" },
       ]);
       const byUpn = (await client.api("/users/jane.smith@nhs.net").get()) as User;
-      assert.equal(byUpn.id, userId);
+      assert.equal(byUpn.id, jane.userId);
       assert.equal(byUpn.companyName, undefined, "not in Graph's default property set");
-      assert.equal(graph.tokensIssued, 1, "the credential reuses its token");
+      assert.equal(jane.graph.tokensIssued, 1, "the credential reuses its token");
     });
 
     it("matches a doubled quote in a filter literal and answers 400 to an unescaped one", async function () {
-      const id = graph.addUser({
+      const id = jane.graph.addUser({
         userPrincipalName: "sean.obrien@nhs.net",
         mail: "sean.o'brien@nhs.net",
         displayName: "Seán O'Brien",
@@ -58,18 +48,18 @@ describe("Graph stand-in with the real identity and Graph clients", function () 
         department: "Data",
         createdDateTime: "2022-01-10T09:00:00Z",
       });
-      const client = clientFor(graph);
+      const client = clientFor(jane.graph);
       const escaped = (await client.api("/users").filter(encodeURIComponent("mail eq 'sean.o''brien@nhs.net'")).select("id,mail").get()) as Collection<User>;
       assert.deepEqual(escaped.value, [{ id, mail: "sean.o'brien@nhs.net" }]);
       const err = await graphError(client.api("/users").filter(encodeURIComponent("mail eq 'sean.o'brien@nhs.net'")).get());
       assert.equal(err.statusCode, 400);
       assert.equal(err.code, "BadRequest");
       assert.match(err.message, /^Invalid filter clause/);
-      assert.deepEqual(graph.filters, ["mail eq 'sean.o''brien@nhs.net'", "mail eq 'sean.o'brien@nhs.net'"]);
+      assert.deepEqual(jane.graph.filters, ["mail eq 'sean.o''brien@nhs.net'", "mail eq 'sean.o'brien@nhs.net'"]);
     });
 
     it("sends a filter unencoded unless the caller encodes it (an & splits the query, a + reads as a space)", async function () {
-      const id = graph.addUser({
+      const id = jane.graph.addUser({
         userPrincipalName: "a+b@nhs.net",
         mail: "a+b@nhs.net",
         displayName: "A B",
@@ -80,61 +70,61 @@ describe("Graph stand-in with the real identity and Graph clients", function () 
         department: "Data",
         createdDateTime: "2022-01-10T09:00:00Z",
       });
-      const client = clientFor(graph);
+      const client = clientFor(jane.graph);
       const err = await graphError(client.api("/users").filter("mail eq 'a&b@nhs.net'").get());
       assert.equal(err.statusCode, 400, "the literal was cut at the &");
       const plus = (await client.api("/users").filter("mail eq 'a+b@nhs.net'").select("id").get()) as Collection<User>;
       assert.deepEqual(plus.value, [], "no match, and no error");
       const encoded = (await client.api("/users").filter(encodeURIComponent("mail eq 'a+b@nhs.net'")).select("id").get()) as Collection<User>;
       assert.deepEqual(encoded.value, [{ id }]);
-      assert.deepEqual(graph.filters, ["mail eq 'a", "mail eq 'a b@nhs.net'", "mail eq 'a+b@nhs.net'"]);
+      assert.deepEqual(jane.graph.filters, ["mail eq 'a", "mail eq 'a b@nhs.net'", "mail eq 'a+b@nhs.net'"]);
     });
 
     it("changes a password (204), and refuses one that breaks the policy with Request_BadRequest", async function () {
-      const client = clientFor(graph);
+      const client = clientFor(jane.graph);
       const before = Date.now();
-      const ok: unknown = await client.api(`/users/${userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47", forceChangePasswordNextSignIn: false } });
+      const ok: unknown = await client.api(`/users/${jane.userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47", forceChangePasswordNextSignIn: false } });
       assert.equal(ok, undefined);
-      assert.equal(graph.passwordOf(userId), "Tulip-Meadow-47");
-      assert.ok(Date.parse(graph.user(userId)?.lastPasswordChangeDateTime ?? "") >= before - 1000);
+      assert.equal(jane.graph.passwordOf(jane.userId), "Tulip-Meadow-47");
+      assert.ok(Date.parse(jane.graph.user(jane.userId)?.lastPasswordChangeDateTime ?? "") >= before - 1000);
       for (const weak of ["short1A", "alllowercaseletters", "JaneSmith-2025!", "Smith#Garden42"]) {
-        const err = await graphError(client.api(`/users/${userId}`).patch({ passwordProfile: { password: weak, forceChangePasswordNextSignIn: false } }));
+        const err = await graphError(client.api(`/users/${jane.userId}`).patch({ passwordProfile: { password: weak, forceChangePasswordNextSignIn: false } }));
         assert.equal(err.statusCode, 400, weak);
         assert.equal(err.code, "Request_BadRequest");
         assert.match(err.message, /does not comply with password complexity requirements/);
       }
-      graph.setPasswordPolicy({ bannedWords: ["nhs"] });
-      const banned = await graphError(client.api(`/users/${userId}`).patch({ passwordProfile: { password: "Nhs-Tulip-47" } }));
+      jane.graph.setPasswordPolicy({ bannedWords: ["nhs"] });
+      const banned = await graphError(client.api(`/users/${jane.userId}`).patch({ passwordProfile: { password: "Nhs-Tulip-47" } }));
       assert.equal(banned.code, "Request_BadRequest");
-      const extra = await graphError(client.api(`/users/${userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-48" }, accountEnabled: true }));
+      const extra = await graphError(client.api(`/users/${jane.userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-48" }, accountEnabled: true }));
       assert.equal(extra.statusCode, 400);
-      assert.equal(graph.passwordOf(userId), "Tulip-Meadow-47");
+      assert.equal(jane.graph.passwordOf(jane.userId), "Tulip-Meadow-47");
     });
 
     it("revokes sign-in sessions and counts them", async function () {
-      const answer = (await clientFor(graph).api(`/users/${userId}/revokeSignInSessions`).post({})) as { value: boolean };
+      const answer = (await clientFor(jane.graph).api(`/users/${jane.userId}/revokeSignInSessions`).post({})) as { value: boolean };
       assert.equal(answer.value, true);
-      assert.equal(graph.revocationsOf(userId), 1);
+      assert.equal(jane.graph.revocationsOf(jane.userId), 1);
     });
 
     it("answers 404 Request_ResourceNotFound for an unknown user", async function () {
-      const err = await graphError(clientFor(graph).api("/users/nobody@nhs.net").get());
+      const err = await graphError(clientFor(jane.graph).api("/users/nobody@nhs.net").get());
       assert.equal(err.statusCode, 404);
       assert.equal(err.code, "Request_ResourceNotFound");
     });
 
     it("answers 403 Authorization_RequestDenied without the app role or the directory role", async function () {
-      const client = clientFor(graph);
-      graph.revokeRole("UserAuthenticationMethod.Read.All");
-      const err = await graphError(client.api(`/users/${userId}/authentication/phoneMethods`).get());
+      const client = clientFor(jane.graph);
+      jane.graph.revokeRole("UserAuthenticationMethod.Read.All");
+      const err = await graphError(client.api(`/users/${jane.userId}/authentication/phoneMethods`).get());
       assert.equal(err.statusCode, 403);
       assert.equal(err.code, "Authorization_RequestDenied");
       assert.equal(err.message, "Insufficient privileges to complete the operation.");
       assert.ok(err.requestId);
-      graph.setDirectoryRole(false);
-      const denied = await graphError(client.api(`/users/${userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47" } }));
+      jane.graph.setDirectoryRole(false);
+      const denied = await graphError(client.api(`/users/${jane.userId}`).patch({ passwordProfile: { password: "Tulip-Meadow-47" } }));
       assert.equal(denied.statusCode, 403);
-      assert.equal(graph.passwordOf(userId), undefined);
+      assert.equal(jane.graph.passwordOf(jane.userId), undefined);
     });
   });
 });

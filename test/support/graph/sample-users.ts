@@ -1,4 +1,5 @@
 /** The directory user the Graph stand-in's self-tests start each test with. */
+import { GraphStandIn } from "../graph-api";
 import type { StandInUserInput } from "../graph-api";
 
 /** A nurse with a mobile and an office phone, and a password last changed in November 2025. */
@@ -18,3 +19,16 @@ export const JANE_SMITH: StandInUserInput = {
     { phoneType: "office", phoneNumber: "+44 1134960000" },
   ],
 };
+
+/** A fresh stand-in with {@link JANE_SMITH} for each test of the enclosing `describe`, stopped after it. */
+export function standInWithJane(): { graph: GraphStandIn; userId: string } {
+  const current = { graph: undefined as unknown as GraphStandIn, userId: "" };
+  beforeEach(async function () {
+    current.graph = await new GraphStandIn().start();
+    current.userId = current.graph.addUser(JANE_SMITH);
+  });
+  afterEach(async function () {
+    await current.graph.stop();
+  });
+  return current;
+}
