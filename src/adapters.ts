@@ -8,14 +8,9 @@ import { EmbeddedDirectory } from "./directory/embedded-directory";
 import type { SecretBox } from "./directory/secret-box";
 import type { TokenCredential } from "@azure/identity";
 import { ConfigError } from "./config";
-import { createGraphClient, graphCredential, graphScope } from "./directory/graph/graph-client";
 import type { GraphSettings } from "./directory/graph/graph-client";
-import { GraphAccounts, PERMISSION_NEEDED } from "./directory/graph/graph-accounts";
-import { GraphDirectory } from "./directory/graph/graph-directory";
 import { CREDENTIAL_REFUSED, graphFailureOf } from "./directory/graph/graph-errors";
-import { EntraRecords } from "./directory/graph/entra-records";
 import type { MessageSender } from "./messaging/message-sender";
-import { NotifySender } from "./messaging/notify-sender";
 import { OutboxSender } from "./messaging/outbox-sender";
 import type { UserLinks } from "./first-login/user-links";
 import type { PasswordHasher } from "./policy";
@@ -43,6 +38,13 @@ export async function chooseDirectory(
 ): Promise<ChosenDirectory> {
   const { store, box, logger, links } = deps;
   if (config.DIRECTORY === "graph") {
+    // Loaded only here: the identity and Graph libraries take a while to load, and the default needs neither.
+    const [{ createGraphClient, graphCredential }, { GraphAccounts, PERMISSION_NEEDED }, { GraphDirectory }, { EntraRecords }] = await Promise.all([
+      import("./directory/graph/graph-client"),
+      import("./directory/graph/graph-accounts"),
+      import("./directory/graph/graph-directory"),
+      import("./directory/graph/entra-records"),
+    ]);
     const settings: GraphSettings = {
       tenantId: config.GRAPH_TENANT_ID ?? "",
       clientId: config.GRAPH_CLIENT_ID ?? "",
@@ -79,8 +81,10 @@ export async function chooseDirectory(
 }
 
 /** `MESSAGING=outbox` (the default): the development outbox file. `MESSAGING=notify`: GOV.UK Notify. */
-export function chooseMessageSender(config: Config, deps: { logger: Logger; root: string; clock: () => Date; outboxEcho?: (line: string) => void }): MessageSender {
+export async function chooseMessageSender(config: Config, deps: { logger: Logger; root: string; clock: () => Date; outboxEcho?: (line: string) => void }): Promise<MessageSender> {
   if (config.MESSAGING === "notify") {
+    // Loaded only here, as the Graph libraries are.
+    const { NotifySender } = await import("./messaging/notify-sender");
     deps.logger.info({ messaging: "notify", notify: config.NOTIFY_BASE_URL }, "messages: GOV.UK Notify (no voice calls)");
     return new NotifySender({
       apiKey: config.NOTIFY_API_KEY ?? "",
@@ -101,7 +105,7 @@ export function chooseMessageSender(config: Config, deps: { logger: Logger; root
  */
 async function checkCredential(credential: TokenCredential, settings: GraphSettings, logger: Logger): Promise<void> {
   try {
-    await credential.getToken(graphScope(settings.baseUrl));
+    await credential.getToken((await import("./directory/graph/graph-client")).graphScope(settings.baseUrl));
   } catch (error) {
     const failure = graphFailureOf(error);
     if (failure.code !== CREDENTIAL_REFUSED) {

@@ -111,7 +111,6 @@ export class AgentDesk {
     const telemetry = this.deps.services.telemetry;
     telemetry?.count("helpdesk_handoffs_taken");
     if (taken.takenAt) telemetry?.observe("helpdesk_handoff_wait", Math.max(0, Date.parse(taken.takenAt) - Date.parse(taken.createdAt)) / 1000);
-    await this.desk.measureQueue();
     await this.deps.jobs.cancel(timeoutJobId(taken.id));
     await this.desk.refresh(taken);
     await this.desk.note(taken, say.takenNote(agentName(taken), personName(taken)));

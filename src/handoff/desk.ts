@@ -83,7 +83,6 @@ export class TeamsHandoffDesk implements HandoffDesk {
       });
       await this.audit({ type: "handoff.requested", outcome: "info", detail: record.trigger }, record, undefined);
       this.deps.services.telemetry?.count("helpdesk_handoffs_requested", { trigger: record.trigger });
-      await this.measureQueue();
     }
     const position = (await handoffs.position(record.id)) ?? 1;
     return { status: "queued", record, position, estimateMinutes: await handoffs.estimateMinutes(position) };
@@ -152,12 +151,6 @@ export class TeamsHandoffDesk implements HandoffDesk {
     await this.deps.handoffs.rememberSyncAnswer(userId, answer, new Date(now.getTime() + minutesLeft * 60_000), now);
   }
 
-  /** Sets the queue-length gauge to how many requests wait now (read from the store, so every instance agrees). */
-  async measureQueue(): Promise<void> {
-    const telemetry = this.deps.services.telemetry;
-    if (telemetry) telemetry.set("helpdesk_handoff_queue_length", await this.deps.handoffs.queueLength());
-  }
-
   /** The timeout job: a request still waiting is closed, and the person is given the helpdesk's contact details. */
   async onTimeout(payload: HandoffTimeoutPayload): Promise<void> {
     const { handoffs, services } = this.deps;
@@ -176,7 +169,6 @@ export class TeamsHandoffDesk implements HandoffDesk {
     await this.note(record, timedOutNote(this.deps.timeoutMinutes, personName(record)));
     await this.audit({ type: "handoff.timeout", outcome: "info" }, record, undefined);
     this.deps.services.telemetry?.count("helpdesk_handoffs_timed_out");
-    await this.measureQueue();
   }
 
   // ---- Shared with the agents' side ----
@@ -259,6 +251,8 @@ export function createHandoffDesk(deps: HandoffDeskDependencies & { jobs: Pick<J
   const desk = new TeamsHandoffDesk(deps);
   const agents = new AgentDesk(desk, deps);
   deps.jobs.handle<HandoffTimeoutPayload>(JobKind.HandoffTimeout, (payload) => desk.onTimeout(payload));
+  // Read from the shared store at each collection, so every instance reports the queue as it stands.
+  deps.services.telemetry?.watch("helpdesk_handoff_queue_length", () => deps.handoffs.queueLength());
   return {
     desk,
     onAgentActivity: (context) => agents.onActivity(context),

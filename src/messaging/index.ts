@@ -7,6 +7,4 @@ export { MessageNotSentError } from "./message-sender";
 export type { MessageChannel, MessageSender, NotSentReason, OutboundMessage } from "./message-sender";
 export { OutboxSender } from "./outbox-sender";
 export { BackgroundSender } from "./background-sender";
-export { NotifySender, parseNotifyApiKey } from "./notify-sender";
 export type { OutboxLine, OutboxSenderOptions } from "./outbox-sender";
-export type { NotifyLogger, NotifySenderOptions } from "./notify-sender";

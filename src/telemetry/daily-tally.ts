@@ -143,7 +143,8 @@ export class DailyTally implements TallySink {
     if (this.timer) clearInterval(this.timer);
     if (this.closed) return;
     this.closed = true;
-    await this.flush();
+    // Shutting down goes on whatever happens here: counts that cannot be written now are lost, and said so.
+    await this.flush().catch((error: unknown) => this.options.logger?.warn({ err: { message: (error as Error).message } }, "the last hourly counts could not be written"));
   }
 
   private hourNow(): HourDelta {

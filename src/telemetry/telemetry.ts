@@ -50,6 +50,19 @@ export class Telemetry {
     gauge.record(value, labelsFor(metric, labels));
   }
 
+  /**
+   * Reports a gauge from a reading taken at each collection (a scrape, an export), so every instance reports the
+   * value as it stands in the shared store rather than the last value it happened to see. A failed reading is
+   * skipped for that collection.
+   */
+  watch<N extends GaugeName>(metric: N, read: () => Promise<number>): void {
+    const gauge = this.meter.createObservableGauge(metric, { description: METRICS[metric].description });
+    gauge.addCallback(async (result) => {
+      const value = await read().catch(() => undefined);
+      if (value !== undefined) result.observe(value, labelsFor(metric));
+    });
+  }
+
   /** Times an operation into a histogram (seconds), whether it succeeds or fails. */
   async time<T, N extends HistogramName>(metric: N, labels: LabelsOf<N>, operation: () => Promise<T>): Promise<T> {
     const started = performance.now();
