@@ -1,5 +1,6 @@
 import type { Account, MfaEnrolment, ProfileDetails } from "./account";
 import { PASSWORD_LIFETIME_DAYS } from "./account";
+import { progressChanges } from "./progress-changes";
 import type { Directory, NewPassword, PasswordChange, SignInProof } from "./directory";
 import type { FixtureEntry } from "./fixture";
 import { PASSWORD_HISTORY_LIMIT, accountFromEntry, dropUndefined, parseFixture, readFixtureFile } from "./fixture";
@@ -98,18 +99,17 @@ export class EmbeddedDirectory implements Directory {
 
   /** Records acceptance of the Acceptable Use Policy. @throws Error when there is no such account */
   async acceptAup(email: string, version: string, at: Date): Promise<Account> {
-    return this.change(email, () => ({ aupAcceptedAt: at.toISOString(), aupVersion: version }));
+    return this.change(email, () => progressChanges.aupAccepted(version, at));
   }
 
   /** Saves profile details and the account secret's hash. @throws Error when there is no such account */
   async updateProfile(email: string, profile: ProfileDetails, accountSecretHash: string, at: Date): Promise<Account> {
-    return this.change(email, () => ({ ...profile, workPhone: profile.workPhone || undefined, accountSecretHash, profileUpdatedAt: at.toISOString() }));
+    return this.change(email, () => progressChanges.profileUpdated(profile, accountSecretHash, at));
   }
 
   /** Records an MFA enrolment; an app enrolment replaces the TOTP secret, an SMS one the mobile. */
   async enrolMfa(email: string, enrolment: MfaEnrolment, at: Date): Promise<Account> {
-    const registered = enrolment.method === "app" ? { totpSecretEncrypted: enrolment.totpSecretEncrypted } : { mobile: enrolment.mobile };
-    return this.change(email, () => ({ ...registered, mfaMethod: enrolment.method, mfaEnrolledAt: at.toISOString() }));
+    return this.change(email, () => progressChanges.mfaEnrolled(enrolment, at));
   }
 
   /** Read–change–write of one account with eTag compare-and-set. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Account, MfaEnrolment, ProfileDetails } from "../account";
 import { PASSWORD_LIFETIME_DAYS } from "../account";
+import { progressChanges } from "../progress-changes";
 import type { Directory, NewPassword, PasswordChange, SignInProof } from "../directory";
 import { DirectoryUnavailableError, PasswordRefusedError } from "../errors";
 import { PASSWORD_HISTORY_LIMIT, dropUndefined } from "../fixture";
@@ -86,16 +87,15 @@ export class GraphDirectory implements Directory {
   }
 
   async acceptAup(email: string, version: string, at: Date): Promise<Account> {
-    return this.change(email, () => ({ aupAcceptedAt: at.toISOString(), aupVersion: version }));
+    return this.change(email, () => progressChanges.aupAccepted(version, at));
   }
 
   async updateProfile(email: string, profile: ProfileDetails, accountSecretHash: string, at: Date): Promise<Account> {
-    return this.change(email, () => ({ ...profile, workPhone: profile.workPhone || undefined, accountSecretHash, profileUpdatedAt: at.toISOString() }));
+    return this.change(email, () => progressChanges.profileUpdated(profile, accountSecretHash, at));
   }
 
   async enrolMfa(email: string, enrolment: MfaEnrolment, at: Date): Promise<Account> {
-    const registered = enrolment.method === "app" ? { totpSecretEncrypted: enrolment.totpSecretEncrypted } : { mobile: enrolment.mobile };
-    return this.change(email, () => ({ ...registered, mfaMethod: enrolment.method, mfaEnrolledAt: at.toISOString() }));
+    return this.change(email, () => progressChanges.mfaEnrolled(enrolment, at));
   }
 
   totpSecretOf(account: Account): string | undefined {
