@@ -1,3 +1,8 @@
+import type * as GraphClientModule from "./directory/graph/graph-client";
+import type * as GraphAccountsModule from "./directory/graph/graph-accounts";
+import type * as GraphDirectoryModule from "./directory/graph/graph-directory";
+import type * as EntraRecordsModule from "./directory/graph/entra-records";
+import type * as NotifySenderModule from "./messaging/notify-sender";
 import path from "node:path";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
@@ -39,12 +44,7 @@ export async function chooseDirectory(
   const { store, box, logger, links } = deps;
   if (config.DIRECTORY === "graph") {
     // Loaded only here: the identity and Graph libraries take a while to load, and the default needs neither.
-    const [{ createGraphClient, graphCredential }, { GraphAccounts, PERMISSION_NEEDED }, { GraphDirectory }, { EntraRecords }] = await Promise.all([
-      import("./directory/graph/graph-client"),
-      import("./directory/graph/graph-accounts"),
-      import("./directory/graph/graph-directory"),
-      import("./directory/graph/entra-records"),
-    ]);
+    const { createGraphClient, graphCredential, GraphAccounts, PERMISSION_NEEDED, GraphDirectory, EntraRecords } = loadGraph();
     const settings: GraphSettings = {
       tenantId: config.GRAPH_TENANT_ID ?? "",
       clientId: config.GRAPH_CLIENT_ID ?? "",
@@ -81,10 +81,10 @@ export async function chooseDirectory(
 }
 
 /** `MESSAGING=outbox` (the default): the development outbox file. `MESSAGING=notify`: GOV.UK Notify. */
-export async function chooseMessageSender(config: Config, deps: { logger: Logger; root: string; clock: () => Date; outboxEcho?: (line: string) => void }): Promise<MessageSender> {
+export function chooseMessageSender(config: Config, deps: { logger: Logger; root: string; clock: () => Date; outboxEcho?: (line: string) => void }): MessageSender {
   if (config.MESSAGING === "notify") {
     // Loaded only here, as the Graph libraries are.
-    const { NotifySender } = await import("./messaging/notify-sender");
+    const { NotifySender } = loadNotify();
     deps.logger.info({ messaging: "notify", notify: config.NOTIFY_BASE_URL }, "messages: GOV.UK Notify (no voice calls)");
     return new NotifySender({
       apiKey: config.NOTIFY_API_KEY ?? "",
@@ -105,7 +105,7 @@ export async function chooseMessageSender(config: Config, deps: { logger: Logger
  */
 async function checkCredential(credential: TokenCredential, settings: GraphSettings, logger: Logger): Promise<void> {
   try {
-    await credential.getToken((await import("./directory/graph/graph-client")).graphScope(settings.baseUrl));
+    await credential.getToken(loadGraph().graphScope(settings.baseUrl));
   } catch (error) {
     const failure = graphFailureOf(error);
     if (failure.code !== CREDENTIAL_REFUSED) {
@@ -116,4 +116,25 @@ async function checkCredential(credential: TokenCredential, settings: GraphSetti
     const names = settings.clientSecret ? "GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET" : "GRAPH_CLIENT_ID (the managed identity), or set GRAPH_CLIENT_SECRET";
     throw new ConfigError([`Entra ID at ${settings.authorityHost} refused the bot's credential (${reason}): check ${names}`]);
   }
+}
+
+/**
+ * The Entra ID adapter's modules, loaded on first use only (a CommonJS `require`, which the build and the test
+ * runner both resolve; `import()` would bypass the test runner's TypeScript loader).
+ */
+function loadGraph(): typeof GraphClientModule & typeof GraphAccountsModule & typeof GraphDirectoryModule & typeof EntraRecordsModule {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily, see above */
+  return {
+    ...(require("./directory/graph/graph-client") as typeof GraphClientModule),
+    ...(require("./directory/graph/graph-accounts") as typeof GraphAccountsModule),
+    ...(require("./directory/graph/graph-directory") as typeof GraphDirectoryModule),
+    ...(require("./directory/graph/entra-records") as typeof EntraRecordsModule),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** The GOV.UK Notify adapter's module, loaded on first use only (as {@link loadGraph}). */
+function loadNotify(): typeof NotifySenderModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see loadGraph
+  return require("./messaging/notify-sender") as typeof NotifySenderModule;
 }

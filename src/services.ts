@@ -80,7 +80,7 @@ export async function createServices(
   const { directory, embedded } = chosen;
   const conversationAccounts = store.keyv<string>("conversation_account");
   const undelivered = new UndeliveredNotices<Partial<ConversationReference>>();
-  const provider = new CountedSender(await chooseMessageSender(config, { logger, root, clock, outboxEcho }), telemetry);
+  const provider = new CountedSender(chooseMessageSender(config, { logger, root, clock, outboxEcho }), telemetry);
   const sender = new BackgroundSender(provider, async (err, channel, reference) => {
     // The error's message names no recipient and no text (see MessageNotSentError).
     logger.error({ err: { message: (err as Error).message }, channel, reference }, "message not sent");

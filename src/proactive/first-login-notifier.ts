@@ -1,3 +1,4 @@
+import { RecentMemory } from "../state/recent-memory";
 import { randomUUID } from "node:crypto";
 import type { Attachment, TurnContext } from "botbuilder";
 import type Keyv from "keyv";
@@ -44,9 +45,17 @@ const PENDING_SENT = "first_login_pending_sent";
  * Sends the first-login checklist card to a new user, at most once per address: at once when a conversation
  * reference is stored for the user, otherwise when the user next installs or messages the bot.
  */
+/** How long a user found with nothing queued is not looked up again by this instance. */
+const NOTHING_QUEUED_MS = 30_000;
+
 export class FirstLoginNotifier {
   private readonly pending: Keyv<PendingNotice>;
   private readonly pendingByUser: Keyv<string>;
+  /**
+   * Users this instance found with nothing queued, for a short while: their next turns need no read. A notice queued
+   * here clears it at once; one queued by another instance is found within `NOTHING_QUEUED_MS`.
+   */
+  private readonly nothingQueued = new RecentMemory<true>(NOTHING_QUEUED_MS);
   private readonly clock: () => Date;
 
   constructor(private readonly deps: FirstLoginNotifierDependencies) {
@@ -88,9 +97,13 @@ export class FirstLoginNotifier {
    * after the turn's own replies.
    */
   async deliverPending(context: TurnContext, user: string): Promise<boolean> {
+    if (this.nothingQueued.get(user)) return false;
     const email = await this.pendingByUser.get(user);
     const notice = email ? await this.pending.get(email) : undefined;
-    if (!notice || notice.aadObjectId !== user) return false;
+    if (!notice || notice.aadObjectId !== user) {
+      this.nothingQueued.set(user, true);
+      return false;
+    }
     if (!(await this.deps.store.claim(PENDING_SENT, notice.id, NOTIFIED_TTL_MS))) return false;
     const account = await this.deps.findAccount(notice.email);
     if (!account) return false;
@@ -110,7 +123,10 @@ export class FirstLoginNotifier {
 
   private async queue(notice: PendingNotice): Promise<void> {
     await this.pending.set(notice.email, notice, NOTIFIED_TTL_MS);
-    if (notice.aadObjectId) await this.pendingByUser.set(notice.aadObjectId, notice.email, NOTIFIED_TTL_MS);
+    if (notice.aadObjectId) {
+      await this.pendingByUser.set(notice.aadObjectId, notice.email, NOTIFIED_TTL_MS);
+      this.nothingQueued.forget(notice.aadObjectId);
+    }
   }
 
   private card(account: Account): Attachment {

@@ -2,6 +2,7 @@ import { TurnContext } from "botbuilder";
 import type { ConversationReference } from "botbuilder";
 import type Keyv from "keyv";
 import type { StateStore } from "../state";
+import { RecentMemory } from "../state/recent-memory";
 
 /** The keyv namespace that holds conversation references. */
 export const REFERENCES_NAMESPACE = "references";
@@ -44,6 +45,12 @@ export function referenceKeyOf(context: TurnContext): ReferenceKey | undefined {
  */
 export class ConversationReferenceStore {
   private readonly keyv: Keyv<UserReferences>;
+  /**
+   * The conversation and service URL this instance last saw stored for a user and tenant: a message in the same
+   * chat then needs no read at all. Forgotten after a few minutes, so a reference removed by another instance (an
+   * uninstall, a 403) is written again soon after the person next writes.
+   */
+  private readonly seen = new RecentMemory<string>(5 * 60_000);
 
   constructor(store: StateStore, private readonly now: () => Date = () => new Date()) {
     this.keyv = store.keyv<UserReferences>(REFERENCES_NAMESPACE);
@@ -59,11 +66,16 @@ export class ConversationReferenceStore {
     const key = referenceKeyOf(context);
     if (!key) return undefined;
     const reference = withoutActivityId(context);
+    const where = `${reference.conversation?.id ?? ""}|${reference.serviceUrl ?? ""}`;
+    const memoryKey = `${key.user}|${key.tenant}`;
+    if (this.seen.get(memoryKey) === where) return key;
     const existing = (await this.keyv.get(key.user)) ?? {};
     const current = existing[key.tenant]?.reference;
-    if (current?.conversation?.id === reference.conversation?.id && current?.serviceUrl === reference.serviceUrl) return key;
-    existing[key.tenant] = { reference, savedAt: this.now().toISOString() };
-    await this.keyv.set(key.user, existing);
+    if (current?.conversation?.id !== reference.conversation?.id || current?.serviceUrl !== reference.serviceUrl) {
+      existing[key.tenant] = { reference, savedAt: this.now().toISOString() };
+      await this.keyv.set(key.user, existing);
+    }
+    this.seen.set(memoryKey, where);
     return key;
   }
 
@@ -76,6 +88,7 @@ export class ConversationReferenceStore {
 
   /** Forgets a user's reference in one tenant (uninstalled, or Teams answered 403). */
   async remove(key: ReferenceKey): Promise<void> {
+    this.seen.forget(`${key.user}|${key.tenant}`);
     const all = (await this.keyv.get(key.user)) ?? {};
     if (!(key.tenant in all)) return;
     delete all[key.tenant];
