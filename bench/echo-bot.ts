@@ -1,7 +1,7 @@
 import restify from "restify";
 import type { Request, Response } from "restify";
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
-import type { TurnContext } from "botbuilder";
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from "botbuilder";
+import type { Storage, TurnContext } from "botbuilder";
 
 /** A started echo bot. */
 export interface RunningEchoBot {
@@ -17,15 +17,22 @@ export interface RunningEchoBot {
  * own text. It keeps no state and logs nothing, so what it costs is the HTTP server, the adapter and the
  * `expectReplies` round trip.
  *
+ * With `storage`, it is a stateful echo bot: each turn it loads its conversation state, counts the turn in it and
+ * saves it, as any bot with state does — the floor for a bot that keeps state on that store.
+ *
  * @param port - 0 picks a free port
  * @param host - the interface to listen on
  */
-export async function startEchoBot(port = 0, host = "127.0.0.1"): Promise<RunningEchoBot> {
+export async function startEchoBot(port = 0, host = "127.0.0.1", options: { storage?: Storage } = {}): Promise<RunningEchoBot> {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const state = options.storage ? new ConversationState(options.storage) : undefined;
+  const turns = state?.createProperty<number>("turns");
   const echo = async (context: TurnContext): Promise<void> => {
+    if (state && turns) await turns.set(context, ((await turns.get(context, 0)) ?? 0) + 1);
     if (context.activity.type === "message") {
       await context.sendActivity(context.activity.text);
     }
+    await state?.saveChanges(context);
   };
 
   const server = restify.createServer({ name: "echo-bot", handleUncaughtExceptions: false });

@@ -13,7 +13,7 @@ import { Session } from "node:inspector/promises";
 import type { DestinationStream } from "pino";
 
 /** Which server a child runs. */
-export type ServerKind = "echo" | "bot";
+export type ServerKind = "echo" | "stateful-echo" | "bot";
 
 /** Messages from the parent. */
 export type ToChild =
@@ -25,7 +25,7 @@ export type ToChild =
 
 /** Messages from the child. */
 export type FromChild =
-  | { type: "ready"; url: string; store: string }
+  | { type: "ready"; url: string; store: string; metricsUrl?: string }
   | { type: "failed"; message: string }
   | { type: "cpu"; micros: number }
   | { type: "profiled"; error?: string }
@@ -34,6 +34,7 @@ export type FromChild =
 interface Running {
   url: string;
   store: string;
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -46,9 +47,15 @@ async function start(kind: ServerKind, env: Record<string, string>): Promise<Run
     const echo = await startEchoBot(0, "127.0.0.1");
     return { url: echo.url, store: "none", close: () => echo.close() };
   }
+  if (kind === "stateful-echo") {
+    const [{ startEchoBot }, { openStateStore }] = await Promise.all([import("./echo-bot"), import("../src/state")]);
+    const store = await openStateStore(env.STATE_URL ?? "memory://");
+    const echo = await startEchoBot(0, "127.0.0.1", { storage: store.storage });
+    return { url: echo.url, store: store.kind, close: async () => (await echo.close(), await store.close()) };
+  }
   const [{ startService }, { parseConfig }] = await Promise.all([import("../src/index"), import("../src/config")]);
   const service = await startService(parseConfig(env), { logDestination: discard });
-  return { url: service.url, store: service.store.kind, close: () => service.close() };
+  return { url: service.url, store: service.store.kind, metricsUrl: service.metricsUrl, close: () => service.close() };
 }
 
 /** V8's sampling profiler in this process, started and stopped on request. */
@@ -97,7 +104,7 @@ function main(): void {
       case "start":
         running = start(message.kind, message.env);
         running.then(
-          (server) => send({ type: "ready", url: server.url, store: server.store }),
+          (server) => send({ type: "ready", url: server.url, store: server.store, metricsUrl: server.metricsUrl }),
           (err: unknown) => send({ type: "failed", message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
         );
         break;
