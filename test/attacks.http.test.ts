@@ -72,7 +72,10 @@ describe("attacks on the reset, over HTTP", function () {
     const code = await codeFor(bot, JANE_MOBILE);
     const both = await Promise.all([chat.post({ text: code }), chat.post({ text: code })]);
     const bodies = await Promise.all(both.map(async (r) => (r.status === 200 ? visibleText(((await r.json()) as { activities: [] }).activities) : "")));
-    assert.equal(bodies.filter((b) => /Choose a new password/.test(b)).length, 1, bodies.join("\n---\n"));
+    // Exactly one accepts the code. The other, depending on which turn read the conversation first, is either told the
+    // code was used, or (when it ran after the first had moved on) warned that a password is not typed in the chat.
+    const accepted = bodies.filter((b) => /Choose a new password/.test(b) && !/don't type a password in the chat/.test(b));
+    assert.equal(accepted.length, 1, bodies.join("\n---\n"));
   });
 
   it("an authenticator code works once, even from two conversations at the same moment", async () => {

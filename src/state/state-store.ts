@@ -1,7 +1,7 @@
 import type { RedisClientType } from "@keyv/redis";
 import type { Storage } from "botbuilder";
 import type Keyv from "keyv";
-import type { Database } from "sqlite3";
+import type { Database } from "better-sqlite3";
 
 /** Which backend a {@link StateStore} runs on. */
 export type StateStoreKind = "memory" | "sqlite" | "redis";

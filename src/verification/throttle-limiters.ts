@@ -1,6 +1,6 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RateLimiterSQLite } from "rate-limiter-flexible";
-import type { Database } from "sqlite3";
+import type { Database } from "better-sqlite3";
 import type { StateStore } from "../state";
 import type { ThrottleName } from "./ports";
 import type { ThrottleLimit, ThrottleLimits } from "./throttle-limits";
@@ -65,7 +65,7 @@ export function limitersFor(store: StateStore, limits: ThrottleLimits): LimiterS
         let limiter: RateLimiterSQLite | undefined;
         created.push(
           new Promise<void>((resolve, reject) => {
-            const opts = { ...options(limit, name), storeClient: access.db, storeType: "sqlite3" };
+            const opts = { ...options(limit, name), storeClient: access.db, storeType: "better-sqlite3" };
             limiter = new RateLimiterSQLite({ ...opts, tableName: access.table }, (error) =>
               error ? reject(error) : resolve(),
             );
@@ -120,7 +120,7 @@ function serialOn(db: Database): LimiterSet["run"] {
       } catch (error: unknown) {
         // Refused (the library rejects with its result) is not a failure: the transaction was released.
         if (!(error instanceof RateLimiterRes)) {
-          await new Promise<void>((resolve) => db.run("ROLLBACK", () => resolve()));
+          if (db.inTransaction) db.exec("ROLLBACK");
         }
         throw error;
       }

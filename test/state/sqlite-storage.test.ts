@@ -56,19 +56,21 @@ describe("SQLite state file", function () {
     }
   });
 
-  it("gives native() a connection of its own to the file and a table apart from keyv's", async function () {
+  it("gives native() the store's connection to the file and a table apart from keyv's", async function () {
     const [a, b] = [await openStateStore(`sqlite://${file}`), await openStateStore(`sqlite://${file}`)];
     try {
       const [one, two] = [a.native("counters"), b.native("counters")];
       assert.ok(one.kind === "sqlite" && two.kind === "sqlite");
       assert.equal(one.table, "native_counters");
-      const run = async (access: typeof one, sql: string, ...params: unknown[]): Promise<unknown[]> =>
-        new Promise((resolve, reject) => {
-          access.db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows)));
-        });
-      await run(one, `CREATE TABLE IF NOT EXISTS ${one.table} (key TEXT PRIMARY KEY, n INTEGER)`);
-      await run(one, `INSERT OR REPLACE INTO ${one.table} (key, n) VALUES (?, ?)`, "k", 7);
-      assert.deepEqual(await run(two, `SELECT n FROM ${two.table} WHERE key = ?`, "k"), [{ n: 7 }]);
+      const run = (access: typeof one, sql: string, ...params: unknown[]): unknown[] => {
+        const statement = access.db.prepare(sql);
+        if (statement.reader) return statement.all(...params);
+        statement.run(...params);
+        return [];
+      };
+      run(one, `CREATE TABLE IF NOT EXISTS ${one.table} (key TEXT PRIMARY KEY, n INTEGER)`);
+      run(one, `INSERT OR REPLACE INTO ${one.table} (key, n) VALUES (?, ?)`, "k", 7);
+      assert.deepEqual(run(two, `SELECT n FROM ${two.table} WHERE key = ?`, "k"), [{ n: 7 }]);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

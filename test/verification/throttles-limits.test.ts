@@ -51,11 +51,7 @@ describe("Throttle keys in SQLite", function () {
       await new StoreThrottles(store).consume("codeSent", address);
       const access = store.native("throttles");
       assert.ok(access.kind === "sqlite");
-      const keys = await new Promise<{ key: string }[]>((resolve, reject) => {
-        access.db.all<{ key: string }>(`SELECT key FROM ${access.table}`, (error, rows) =>
-          error ? reject(error) : resolve(rows),
-        );
-      });
+      const keys = access.db.prepare(`SELECT key FROM ${access.table}`).all() as { key: string }[];
       assert.equal(keys.length, 1);
       assert.match(keys[0]?.key ?? "", /^codeSent:[\w-]{43}$/);
       assert.ok(!keys.some(({ key }) => key.includes("someone")));
