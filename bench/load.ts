@@ -90,7 +90,7 @@ export async function runRound(target: Target, options: RoundOptions): Promise<R
 }
 
 /** A Teams personal-chat message asking for the replies in the HTTP answer; one conversation per connection. */
-function activityFor(target: Target, round: string, connection: number, sequence: number): Record<string, unknown> {
+export function activityFor(target: Target, round: string, connection: number, sequence: number): Record<string, unknown> {
   return {
     type: "message",
     id: `${target.name}-${round}-${sequence}`,
@@ -106,12 +106,17 @@ function activityFor(target: Target, round: string, connection: number, sequence
   };
 }
 
-interface RawReply {
+/** An HTTP answer as received: its status and its whole body. */
+export interface RawReply {
   status: number;
   body: string;
 }
 
-function post(endpoint: URL, agent: http.Agent, body: string, timeoutMs: number): Promise<RawReply> {
+/**
+ * Posts one JSON body through `agent` and resolves with the whole answer; rejects on a network error, or when no
+ * complete answer came within `timeoutMs`.
+ */
+export function post(endpoint: URL, agent: http.Agent, body: string, timeoutMs: number): Promise<RawReply> {
   return new Promise<RawReply>((resolve, reject) => {
     const request = http.request(
       endpoint,
@@ -134,7 +139,7 @@ function post(endpoint: URL, agent: http.Agent, body: string, timeoutMs: number)
 }
 
 /** True for a 200 whose `activities` are the expected answer; otherwise a description of what was wrong. */
-function judge(target: Target, reply: RawReply): true | string {
+export function judge(target: Target, reply: RawReply): true | string {
   if (reply.status !== 200) return `status ${reply.status}: ${reply.body.slice(0, 120)}`;
   let parsed: unknown;
   try {

@@ -34,11 +34,7 @@ import type { ServerProcess } from "./server-client";
 import { add, emptyTally, figures, printRatio, printTable, thousands, turnsPerSecond } from "./turn-figures";
 import type { Tally } from "./turn-figures";
 import { storeOpsPerTurn } from "./store-ops";
-
-/** The bot's reply to text it does not recognise (src/app.ts NOT_UNDERSTOOD), above the help card. */
-const NOT_UNDERSTOOD_PREFIX = "Sorry, I didn't understand that";
-const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
-const UNKNOWN_TEXT = "what is the weather";
+import { UNKNOWN_TEXT, isHelpCardReply } from "./help-card";
 
 /** The run's settings, read from the environment. */
 interface Settings {
@@ -220,15 +216,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** The bot's answer to unknown text: the "didn't understand" line with the help Adaptive Card attached. */
-function isHelpCardReply(activity: ReplyActivity): boolean {
-  return (
-    typeof activity.text === "string" &&
-    activity.text.startsWith(NOT_UNDERSTOOD_PREFIX) &&
-    Array.isArray(activity.attachments) &&
-    activity.attachments.some((a: unknown) => (a as { contentType?: unknown } | null)?.contentType === ADAPTIVE_CARD)
-  );
-}
 
 main().catch((err: unknown) => {
   console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import type { ScryptOptions } from "node:crypto";
+import { availableParallelism } from "node:os";
+import pLimit from "p-limit";
 
 /** scrypt cost settings. */
 export interface ScryptCost {
@@ -18,13 +20,23 @@ const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
 
+/**
+ * How many hashes run at once in this process: one core fewer than the machine has (at least one). scrypt runs on
+ * libuv's thread pool, off the main thread, but each hash keeps a core busy for tens of milliseconds: with every core
+ * hashing, other people's turns wait for the main thread to get a core back. The rest queue here, in order.
+ */
+const hashing = pLimit(Math.max(1, availableParallelism() - 1));
+
 function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const N = 2 ** cost.log2N;
   const options: ScryptOptions = { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r };
-  return new Promise((resolve, reject) => {
-    // Secrets are compared as a person typed them, normalised so that é typed two ways is one password.
-    scrypt(secret.normalize("NFC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return hashing(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        // Secrets are compared as a person typed them, normalised so that é typed two ways is one password.
+        scrypt(secret.normalize("NFC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { KeyvSqlite } from "@keyv/sqlite";
+import BetterSqlite from "better-sqlite3";
 import { openStateStore } from "../../src/state";
 import { eventually } from "./claim-contract";
 import { conversationKey, describeStorageContract } from "./storage-contract";
@@ -22,9 +22,10 @@ describe("SQLite state file", function () {
     try {
       await store.storage.write({ [key]: { step: "verify" } });
       const eTag = (await store.storage.read([key]))[key] as { eTag: string };
-      const raw = new KeyvSqlite({ uri: `sqlite://${file}`, table: "keyv_botstate" });
-      const rows: unknown = await raw.query("SELECT value FROM keyv_botstate WHERE key = ?", key);
-      await raw.close();
+      // A connection of its own, through the same SQLite library.
+      const raw = new BetterSqlite(file, { readonly: true });
+      const rows: unknown = raw.prepare("SELECT value FROM keyv_botstate WHERE key = ?").all(key);
+      raw.close();
       assert.deepEqual(rows, [{ value: JSON.stringify({ value: { step: "verify", eTag: eTag.eTag } }) }]);
     } finally {
       await store.close();
@@ -38,20 +39,19 @@ describe("SQLite state file", function () {
     assert.equal(await store.claim("sweep", expiring, 1), true);
     await store.close();
     const reopened = await openStateStore(`sqlite://${file}`);
-    const raw = new KeyvSqlite({ uri: `sqlite://${file}`, table: "keyv_sweep" });
-    const stored = async (key: string): Promise<boolean> =>
-      ((await raw.query("SELECT key FROM keyv_sweep WHERE key = ?", key)) as unknown[]).length === 1;
+    const raw = new BetterSqlite(file);
+    const stored = (key: string): Promise<boolean> => Promise.resolve(raw.prepare("SELECT key FROM keyv_sweep WHERE key = ?").all(key).length === 1);
     try {
       assert.equal(await reopened.claim("sweep", kept, 3_600_000), false);
       await eventually(async () => (await reopened.keyv("sweep").get(expiring)) === undefined);
-      await raw.query("INSERT INTO keyv_sweep (key, value) VALUES (?, ?)", expiring, '{"value":true,"expires":1}');
+      raw.prepare("INSERT INTO keyv_sweep (key, value) VALUES (?, ?)").run(expiring, '{"value":true,"expires":1}');
       for (let i = 1; i < 499; i += 1) await reopened.claim("sweep", `filler:${i}`, 3_600_000);
       assert.equal(await stored(expiring), true, "not swept before the 500th claim");
       await reopened.claim("sweep", "filler:499", 3_600_000);
       assert.equal(await stored(expiring), false, "swept at the 500th claim");
       assert.equal(await stored(kept), true);
     } finally {
-      await raw.close();
+      raw.close();
       await reopened.close();
     }
   });

@@ -1,0 +1,258 @@
+/**
+ * `npm run bench:journey` — whole self-service password resets by text message, over HTTP against the bot in its own
+ * process, and whether the hashing they do (scrypt, in the new-password step) holds up other people's turns.
+ *
+ * The bot runs as `bench/server-process.ts` starts it (`startService`, CAPTCHA off, the development outbox) with an
+ * accounts fixture of its own: every account has its own mobile, and each journey is a new Teams user in a new
+ * conversation, so no per-account or per-user limit is reached. After a warm-up the run has three phases:
+ * journeys alone; help-card turns of other people alone, at a steady rate; then both at once. It prints each step's
+ * p50/p99, resets per second, errors, help-card latency alone and with resets running, and the bot's CPU per
+ * reset, with the goals beside. Missing a goal does not fail the run.
+ *
+ * Settings (environment):
+ * - `BENCH_JOURNEY_CONCURRENCY` (4) — journeys under way at once
+ * - `BENCH_JOURNEY_SECONDS` (20) — each phase; `BENCH_JOURNEY_WARMUP_SECONDS` (3) — the uncounted warm-up
+ * - `BENCH_JOURNEY_HELP_RATE` (20) — help-card turns per second ("what is the weather", as `bench:turn` sends)
+ * - `BENCH_JOURNEY_ACCOUNTS` (200) — accounts in the fixture, mobiles 07700 900000 onwards (at most 1,000)
+ * - `BENCH_JOURNEY_HISTORY` (4) — previous passwords per account (the bot checks the newest `PASSWORD_HISTORY`, 4)
+ * - `BENCH_SCRYPT_LOG2N` — the bot's `SCRYPT_LOG2N`; unset, its configured default (15)
+ * - `BENCH_UV_THREADPOOL_SIZE` — the bot process's libuv pool, which scrypt shares with file writes (the outbox)
+ *   and any node-sqlite3 queries; unset, whatever `UV_THREADPOOL_SIZE` this process has, else Node's 4
+ * - `BENCH_STATE_URL` — the bot's store; a fresh SQLite file in a temporary directory by default (also `memory://`,
+ *   where the bot hashes the fixture itself at start, or a Redis on 127.0.0.1)
+ * - `BENCH_TIMEOUT_MS` (30000) — a turn, or a wait for a code, longer than this fails its journey
+ * - `BENCH_LOG_LEVEL` (silent) — the bot's log level; logs are formatted and discarded
+ */
+import { randomBytes } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { parseConfig } from "../src/config";
+import { AccountPool, benchAccounts, MAX_ACCOUNTS, seedStore, timeOneHash, writeFixture } from "./journey-accounts";
+import { JourneyCounter, runJourneys, failures } from "./journey-load";
+import type { JourneyRound } from "./journey-load";
+import type { JourneyContext } from "./journey-steps";
+import { printReport } from "./journey-report";
+import { procCpuMicros } from "./proc-cpu";
+import type { Phase } from "./journey-report";
+import { helpCardTarget } from "./help-card";
+import { OutboxTail } from "./outbox-tail";
+import { IDLE_SOCKET_MS, runPaced } from "./paced-load";
+import type { PacedResult } from "./paced-load";
+import { serverExecArgv, startServerProcess } from "./server-client";
+import type { ServerProcess } from "./server-client";
+
+/** The run's settings, read from the environment. */
+interface Settings {
+  concurrency: number;
+  seconds: number;
+  warmupSeconds: number;
+  helpRate: number;
+  accounts: number;
+  history: number;
+  scryptLog2N?: string;
+  threadPool?: string;
+  stateUrl?: string;
+  timeoutMs: number;
+  logLevel: string;
+}
+
+function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+    return value;
+  };
+  const stateUrl = env.BENCH_STATE_URL?.trim() || undefined;
+  if (stateUrl && /^rediss?:\/\//.test(stateUrl) && !/^rediss?:\/\/([^@/]*@)?(127\.0\.0\.1|localhost)[:/]/.test(`${stateUrl}/`)) {
+    throw new Error("BENCH_STATE_URL may only point at a Redis on 127.0.0.1");
+  }
+  const settings: Settings = {
+    concurrency: Math.floor(number("BENCH_JOURNEY_CONCURRENCY", 4, 1, 200)),
+    seconds: number("BENCH_JOURNEY_SECONDS", 20, 1, 600),
+    warmupSeconds: number("BENCH_JOURNEY_WARMUP_SECONDS", 3, 0, 600),
+    helpRate: number("BENCH_JOURNEY_HELP_RATE", 20, 1, 2000),
+    accounts: Math.floor(number("BENCH_JOURNEY_ACCOUNTS", 200, 1, MAX_ACCOUNTS)),
+    history: Math.floor(number("BENCH_JOURNEY_HISTORY", 4, 0, 10)),
+    scryptLog2N: env.BENCH_SCRYPT_LOG2N?.trim() || undefined,
+    threadPool: env.BENCH_UV_THREADPOOL_SIZE?.trim() ? String(Math.floor(number("BENCH_UV_THREADPOOL_SIZE", 4, 1, 1024))) : undefined,
+    stateUrl,
+    timeoutMs: Math.floor(number("BENCH_TIMEOUT_MS", 30_000, 100, 300_000)),
+    logLevel: env.BENCH_LOG_LEVEL?.trim() || "silent",
+  };
+  if (settings.accounts < settings.concurrency) throw new Error("BENCH_JOURNEY_ACCOUNTS must be at least BENCH_JOURNEY_CONCURRENCY");
+  return settings;
+}
+
+/**
+ * The bot's CPU so far, in microseconds: from `/proc/<pid>/stat` where there is one (it needs nothing from the bot,
+ * however busy), else by asking the bot process (`process.cpuUsage()`). Both count every thread, the libuv pool's too.
+ */
+async function botCpuMicros(bot: ServerProcess): Promise<number> {
+  return procCpuMicros(bot.pid) ?? bot.cpuMicros();
+}
+
+/** Runs `work` and returns what it gave, with the bot's CPU and the wall time meanwhile. */
+async function measured<T extends Omit<Phase, "cpuMicros" | "wallNs">>(bot: ServerProcess, work: () => Promise<T>): Promise<T & Phase> {
+  const cpuBefore = await botCpuMicros(bot);
+  const started = process.hrtime.bigint();
+  const result = await work();
+  const wallNs = process.hrtime.bigint() - started;
+  return { ...result, cpuMicros: (await botCpuMicros(bot)) - cpuBefore, wallNs };
+}
+
+function progress(name: string, journeys?: JourneyRound, help?: PacedResult): void {
+  const parts = [name.padEnd(22)];
+  if (journeys) parts.push(`${journeys.completed} resets, ${failures(journeys)} failed`);
+  if (help) parts.push(`${help.ok} help-card turns, ${help.errors} errors`);
+  console.log(`  ${parts.join("  ")}`);
+  // The first failure of each kind at once, so a run that goes wrong says why before it ends.
+  const first = [journeys?.errorSamples[0], help?.errorSamples[0]].filter((sample) => sample !== undefined);
+  for (const sample of first) console.log(`    first error: ${sample.slice(0, 200)}`);
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings(process.env);
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-journey-"));
+  // Also on an exit that skips the finally below (standard output closed early, say).
+  const removeTempDir = (): void => fs.rmSync(tempDir, { recursive: true, force: true });
+  process.once("exit", removeTempDir);
+  const children: ChildProcess[] = [];
+  let bot: ServerProcess | undefined;
+  const abandon = (reason: string, code: number): void => {
+    console.error(`bench: ${reason}; stopping`);
+    for (const child of children) child.kill("SIGKILL");
+    process.exit(code);
+  };
+  // Generous: the phases three times over, plus the start (memory:// makes the bot hash the whole fixture).
+  const limitSeconds = Math.round((settings.warmupSeconds + 3 * settings.seconds) * 3 + 900);
+  const watchdog = setTimeout(() => abandon(`still running after ${limitSeconds} s`, 1), limitSeconds * 1000);
+  watchdog.unref();
+  const onSignal = (signal: NodeJS.Signals): void => abandon(`interrupted (${signal})`, 130);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const outboxFile = path.join(tempDir, "outbox.jsonl");
+  const outbox = new OutboxTail(outboxFile);
+
+  try {
+    const stateUrl = settings.stateUrl ?? `sqlite://${path.join(tempDir, "state.sqlite")}`;
+    const accountsFile = path.join(tempDir, "accounts.json");
+    const secretsKey = randomBytes(32).toString("base64");
+    const botEnv: Record<string, string> = {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      STATE_URL: stateUrl,
+      LOG_LEVEL: settings.logLevel,
+      OUTBOX_FILE: outboxFile,
+      ACCOUNTS_FILE: accountsFile,
+      CAPTCHA: "off",
+      SECRETS_KEY: secretsKey,
+      ...(settings.scryptLog2N ? { SCRYPT_LOG2N: settings.scryptLog2N } : {}),
+    };
+    const config = parseConfig(botEnv);
+    const log2N = config.SCRYPT_LOG2N;
+    const accounts = benchAccounts(settings.accounts);
+    writeFixture(accountsFile, accounts, settings.history);
+    const oneHashMs = await timeOneHash(log2N);
+    const seeded = /^(sqlite|rediss?):/.test(stateUrl) ? await seedStore(stateUrl, accountsFile, secretsKey, log2N) : undefined;
+
+    const threadPool = settings.threadPool ?? process.env.UV_THREADPOOL_SIZE?.trim() ?? "";
+    const startedAt = process.hrtime.bigint();
+    bot = await startServerProcess("bot", botEnv, {
+      execArgv: serverExecArgv(),
+      processEnv: settings.threadPool ? { UV_THREADPOOL_SIZE: settings.threadPool } : {},
+      // The outbox echoes every message (codes included) on standard output: dropped.
+      stdout: "ignore",
+      startTimeoutMs: 600_000,
+    }, (child) => children.push(child));
+    const startSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+
+    console.log("bench:journey — whole password resets by text message, and other people's help-card turns meanwhile");
+    console.log(
+      `node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown"}), ${os.platform()} ${os.arch()}, ` +
+        `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at start`,
+    );
+    console.log(
+      `scrypt: N = 2^${log2N}, r = 8, p = 1 (${settings.scryptLog2N ? "BENCH_SCRYPT_LOG2N" : "SCRYPT_LOG2N's configured default"}); ` +
+        `one hash alone in this process: ${oneHashMs.toFixed(0)} ms`,
+    );
+    const cpuSource = procCpuMicros(bot.pid) === undefined ? "process.cpuUsage() in the bot" : `/proc/${bot.pid}/stat`;
+    console.log(`bot: pid ${bot.pid}, CPU read from ${cpuSource}; libuv pool ${threadPool ? `${threadPool} threads (UV_THREADPOOL_SIZE)` : "4 threads (Node's default)"}; log level ${settings.logLevel}; CAPTCHA off`);
+    console.log(`bot state: ${bot.store} (${settings.stateUrl ? settings.stateUrl.replace(/\/\/[^@/]*@/, "//***@") : "fresh temporary file"})`);
+    console.log(
+      `accounts: ${accounts.length} (fixture ACCOUNTS_FILE, mobiles 07700 900000–900${String(accounts.length - 1).padStart(3, "0")}), ` +
+        `${settings.history} previous passwords each: a reset checks ${1 + Math.min(settings.history, config.PASSWORD_HISTORY)} hashes and makes 1`,
+    );
+    console.log(
+      seeded
+        ? `  seeded before the bot started (${seeded.imported} accounts, ${seeded.hashes} distinct hashes shared) in ${(seeded.elapsedMs / 1000).toFixed(1)} s; bot start ${startSeconds.toFixed(1)} s`
+        : `  imported by the bot itself at start (${startSeconds.toFixed(1)} s)`,
+    );
+    console.log(
+      `load: ${settings.concurrency} concurrent journeys (a new Teams user and conversation each), expectReplies; ` +
+        `help-card turns at ${settings.helpRate}/s from connections of their own`,
+    );
+    console.log(`phases: warm-up ${settings.warmupSeconds} s (both), then ${settings.seconds} s each: journeys alone, help-card alone, both`);
+    console.log("");
+
+    const context: JourneyContext = {
+      endpoint: new URL("/api/messages", bot.url),
+      // Idle between phases: closed before the server would close them (see IDLE_SOCKET_MS).
+      agent: new http.Agent({ keepAlive: true, maxSockets: settings.concurrency, timeout: IDLE_SOCKET_MS }),
+      outbox,
+      timeoutMs: settings.timeoutMs,
+      runTag: randomBytes(3).toString("hex"),
+    };
+    const pool = new AccountPool(accounts);
+    const counter = new JourneyCounter(context.runTag);
+    const help = helpCardTarget("help", bot.url);
+    const journeyRound = { concurrency: settings.concurrency, seconds: settings.seconds };
+    // The help-card rounds' names carry the run's tag, as their activity ids do: the bot drops an id it has seen in
+    // the last 10 minutes as a redelivery, and a shared store (BENCH_STATE_URL) remembers the last run's.
+    const paced = { rate: settings.helpRate, seconds: settings.seconds, timeoutMs: settings.timeoutMs };
+    const running = bot;
+
+    if (settings.warmupSeconds > 0) {
+      const [journeys, turns] = await Promise.all([
+        runJourneys(context, pool, counter, { ...journeyRound, seconds: settings.warmupSeconds }),
+        runPaced(help, { ...paced, seconds: settings.warmupSeconds, round: `warm-up-${context.runTag}` }),
+      ]);
+      progress("warm-up", journeys, turns);
+    }
+    const journeysAlone = await measured(running, async () => ({ journeys: await runJourneys(context, pool, counter, journeyRound) }));
+    progress("journeys alone", journeysAlone.journeys);
+    const helpAlone = await measured(running, async () => ({ help: await runPaced(help, { ...paced, round: `alone-${context.runTag}` }) }));
+    progress("help-card alone", undefined, helpAlone.help);
+    const both = await measured(running, async () => {
+      // The help-card turns run for as long as the journeys do, to the last one's end.
+      const stop = new AbortController();
+      const turns = runPaced(help, { ...paced, seconds: settings.seconds * 10, signal: stop.signal, round: `with-resets-${context.runTag}` });
+      const journeys = await runJourneys(context, pool, counter, journeyRound).finally(() => stop.abort());
+      return { journeys, help: await turns };
+    });
+    progress("journeys + help-card", both.journeys, both.help);
+    context.agent.destroy();
+
+    console.log("");
+    printReport({ journeysAlone, helpAlone, both });
+    console.log("");
+    console.log(`accounts: the most journeys on one account was ${pool.mostUses()} (the limit on completed resets is 5 an account an hour)`);
+  } finally {
+    outbox.close();
+    await bot?.stop();
+    removeTempDir();
+    process.off("exit", removeTempDir);
+    clearTimeout(watchdog);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
