@@ -1,6 +1,7 @@
 import { CardFactory } from "botbuilder";
 import type { Attachment } from "botbuilder";
-import { Template } from "adaptivecards-templating";
+import type * as Templating from "adaptivecards-templating";
+import type { Template } from "adaptivecards-templating";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { Verb } from "./verbs";
 import type {
@@ -137,12 +138,31 @@ const verbs = {
 
 // Parsing a template's expressions costs far more than expanding it, so each template is parsed once.
 const parsed = new Map<TemplateName, Template>();
+// The templating library (with adaptive-expressions and its parser under it) takes a few hundred milliseconds and
+// over 15 MB to load, so it is loaded with the first card rather than when the service starts.
+let templating: typeof Templating | undefined;
+
+function templateOf(name: TemplateName): Template {
+  let template = parsed.get(name);
+  if (!template) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+    templating ??= require("adaptivecards-templating") as typeof Templating;
+    parsed.set(name, (template = new templating.Template(templates[name])));
+  }
+  return template;
+}
+
+/**
+ * Loads the templating library and parses the cards a conversation usually starts with, so that the first turn does
+ * not wait for them: for a caller to run once the service is up, when the memory is better spent than saved.
+ */
+export function warmCardTemplates(): void {
+  for (const name of ["welcome", "help", "helpdeskContact"] as const) templateOf(name);
+}
 
 /** Expands a template with its data (plus the verbs) into an Adaptive Card attachment. */
 export function renderCard(name: TemplateName, data: object): Attachment {
-  let template = parsed.get(name);
-  if (!template) parsed.set(name, (template = new Template(templates[name])));
-  const card: unknown = template.expand({ $root: { ...data, verbs } });
+  const card: unknown = templateOf(name).expand({ $root: { ...data, verbs } });
   return CardFactory.adaptiveCard(card);
 }
 

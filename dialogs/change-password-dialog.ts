@@ -78,6 +78,8 @@ export class ChangePasswordDialog extends HelpdeskDialog {
       return step.endDialog({ changed: false } satisfies ChangePasswordResult);
     }
     const card = this.card({ reason, signedIn }, []);
+    // The common-password data loads while the person types (the first check would otherwise wait for it).
+    void this.services.policy.prepare?.().catch(() => undefined);
     return step.prompt(PromptId.ChangePassword, { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitPasswordChange], email, reason, signedIn } });
   }
 

@@ -39,6 +39,8 @@ export class NewPasswordDialog extends HelpdeskDialog {
   }
 
   private async askStep(step: WaterfallStepContext<NewPasswordOptions>): Promise<DialogTurnResult> {
+    // The common-password data loads while the person types (the first check would otherwise wait for it).
+    void this.services.policy.prepare?.().catch(() => undefined);
     const card = this.card([]);
     const options: CardPromptOptions & { validations: { email: string } } = { prompt: card, retryPrompt: card, inPlace: true, validations: { verbs: [Verb.SubmitNewPassword], email: step.options.email } };
     return step.prompt(PromptId.NewPassword, options);

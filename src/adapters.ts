@@ -14,7 +14,7 @@ import type { SecretBox } from "./directory/secret-box";
 import type { TokenCredential } from "@azure/identity";
 import { ConfigError } from "./config";
 import type { GraphSettings } from "./directory/graph/graph-client";
-import { CREDENTIAL_REFUSED, graphFailureOf } from "./directory/graph/graph-errors";
+import type * as GraphErrorsModule from "./directory/graph/graph-errors";
 import type { MessageSender } from "./messaging/message-sender";
 import { OutboxSender } from "./messaging/outbox-sender";
 import type { UserLinks } from "./first-login/user-links";
@@ -44,7 +44,7 @@ export async function chooseDirectory(
   const { store, box, logger, links } = deps;
   if (config.DIRECTORY === "graph") {
     // Loaded only here: the identity and Graph libraries take a while to load, and the default needs neither.
-    const { createGraphClient, graphCredential, GraphAccounts, PERMISSION_NEEDED, GraphDirectory, EntraRecords } = loadGraph();
+    const { createGraphClient, graphCredential, GraphAccounts, PERMISSION_NEEDED, GraphDirectory, EntraRecords, CREDENTIAL_REFUSED } = loadGraph();
     const settings: GraphSettings = {
       tenantId: config.GRAPH_TENANT_ID ?? "",
       clientId: config.GRAPH_CLIENT_ID ?? "",
@@ -107,6 +107,7 @@ async function checkCredential(credential: TokenCredential, settings: GraphSetti
   try {
     await credential.getToken(loadGraph().graphScope(settings.baseUrl));
   } catch (error) {
+    const { graphFailureOf, CREDENTIAL_REFUSED } = loadGraph();
     const failure = graphFailureOf(error);
     if (failure.code !== CREDENTIAL_REFUSED) {
       logger.warn({ graphCode: failure.code, authorityHost: settings.authorityHost }, "could not reach Entra ID at start: the first request will try again");
@@ -122,13 +123,14 @@ async function checkCredential(credential: TokenCredential, settings: GraphSetti
  * The Entra ID adapter's modules, loaded on first use only (a CommonJS `require`, which the build and the test
  * runner both resolve; `import()` would bypass the test runner's TypeScript loader).
  */
-function loadGraph(): typeof GraphClientModule & typeof GraphAccountsModule & typeof GraphDirectoryModule & typeof EntraRecordsModule {
+function loadGraph(): typeof GraphClientModule & typeof GraphAccountsModule & typeof GraphDirectoryModule & typeof EntraRecordsModule & typeof GraphErrorsModule {
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily, see above */
   return {
     ...(require("./directory/graph/graph-client") as typeof GraphClientModule),
     ...(require("./directory/graph/graph-accounts") as typeof GraphAccountsModule),
     ...(require("./directory/graph/graph-directory") as typeof GraphDirectoryModule),
     ...(require("./directory/graph/entra-records") as typeof EntraRecordsModule),
+    ...(require("./directory/graph/graph-errors") as typeof GraphErrorsModule),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -1,7 +1,6 @@
-import path from "node:path";
-import { CombinedBreachChecker, HibpRangeChecker, OfflineBreachIndex, ensureDefaultIndex, DEFAULT_INDEX_FILE } from "./breach";
+import { CombinedBreachChecker, HibpRangeChecker, OfflineBreachIndex, openDefaultIndex } from "./breach";
 import type { BreachedPasswordChecker } from "./breach";
-import { CommonPasswordDetector } from "./common";
+import { CommonPasswordDetector, LazyCommonPasswordDetector, ensureBannedTerms } from "./common";
 import { PasswordHasher, DEFAULT_SCRYPT_COST } from "./password-hasher";
 import { PasswordPolicy } from "./password-policy";
 
@@ -10,7 +9,7 @@ export type BreachSource = "offline" | "hibp" | "both" | "off";
 
 /** Settings for {@link createPasswordPolicy}, normally taken from the service configuration. */
 export interface PolicySettings {
-  /** The project root; the default breach index lives under it. */
+  /** The project root: the data files (the default breach index, the common-password data) live under its `var/`. */
   root: string;
   breachSource: BreachSource;
   /** An index file to use instead of the default one (built at install from pinned npm packages). */
@@ -30,17 +29,17 @@ export interface PolicyHandle {
   close(): Promise<void>;
 }
 
-/** Builds the password policy with its breach sources; builds the default breach index first if it is missing. */
+/**
+ * Builds the password policy with its breach sources. The data files (the default breach index, the common-password
+ * data) are checked now and built first if missing (once: normally at install); the common-password data is loaded
+ * when first needed (see {@link LazyCommonPasswordDetector}), and the breach index is read a bucket at a time, so the
+ * policy holds neither while no password is being checked.
+ */
 export async function createPasswordPolicy(settings: PolicySettings): Promise<PolicyHandle> {
   const hasher = new PasswordHasher({ ...DEFAULT_SCRYPT_COST, log2N: settings.scryptLog2N ?? DEFAULT_SCRYPT_COST.log2N });
   const checkers: BreachedPasswordChecker[] = [];
   if (settings.breachSource === "offline" || settings.breachSource === "both") {
-    let file = settings.breachIndexFile;
-    if (!file) {
-      await ensureDefaultIndex(settings.root);
-      file = path.join(settings.root, DEFAULT_INDEX_FILE);
-    }
-    checkers.push(OfflineBreachIndex.open(file));
+    checkers.push(settings.breachIndexFile ? OfflineBreachIndex.open(settings.breachIndexFile) : await openDefaultIndex(settings.root));
   }
   if (settings.breachSource === "hibp" || settings.breachSource === "both") {
     checkers.push(
@@ -53,7 +52,9 @@ export async function createPasswordPolicy(settings: PolicySettings): Promise<Po
     );
   }
   const breach = checkers.length === 2 ? new CombinedBreachChecker(checkers[0], checkers[1]) : checkers[0];
-  const policy = new PasswordPolicy({ common: CommonPasswordDetector.loadDefault(), hasher, breach, historyLength: settings.historyLength });
+  ensureBannedTerms(settings.root);
+  const common = new LazyCommonPasswordDetector(() => CommonPasswordDetector.loadDefault(settings.root));
+  const policy = new PasswordPolicy({ common, hasher, breach, historyLength: settings.historyLength });
   const close = async (): Promise<void> => {
     await Promise.all(checkers.map((checker) => (checker.close ? checker.close() : Promise.resolve())));
   };

@@ -7,6 +7,8 @@ import type { LengthLimits, RuleFailure, RuleId } from "./rules";
 /** Finds common passwords (Entra-style); see `src/policy/common`. */
 export interface CommonPasswordCheck {
   check(password: string, context?: PasswordContext): CommonPasswordResult;
+  /** Loads the check's data ahead of the first check, when it is loaded on first use. */
+  prepare?(): Promise<void>;
 }
 
 /** What the policy needs. */
@@ -78,7 +80,18 @@ export class PasswordPolicy {
     return RULES.map((rule) => ({ rule, description: describeRule(rule, this.limits, this.historyLength) }));
   }
 
-  /** Everything but history and breaches: synchronous, no I/O, well under a millisecond. */
+  /**
+   * Loads what the checks need and is loaded on first use (the common-password data), so that the first check does
+   * not wait for it: call it when a journey that will ask for a password starts. Safe to call any number of times.
+   */
+  prepare(): Promise<void> {
+    return this.options.common.prepare?.() ?? Promise.resolve();
+  }
+
+  /**
+   * Everything but history and breaches: synchronous, no I/O once loaded, well under a millisecond. The first call
+   * loads the common-password data if {@link PasswordPolicy.prepare} has not.
+   */
   checkLocal(password: string, context?: PasswordContext): RuleFailure[] {
     const failures = checkText(password, this.limits);
     if (!this.tooLongToCheck(password)) {
@@ -98,6 +111,7 @@ export class PasswordPolicy {
 
   /** Checks a candidate against every rule. */
   async check(candidate: PasswordCandidate): Promise<PolicyVerdict> {
+    await this.prepare();
     const { password } = candidate;
     const failures = this.checkLocal(password, candidate.context);
     const notChecked = new Set<RuleId>();

@@ -1,6 +1,6 @@
 import { storeOverBackend } from "./backend";
 import { memoryBackend } from "./memory-backend";
-import { redisBackend } from "./redis-backend";
+import type * as RedisBackendModule from "./redis-backend";
 import { sqliteBackend } from "./sqlite-backend";
 import type { StateStore, StateStoreOptions } from "./state-store";
 import { parseStateUrl } from "./state-url";
@@ -24,7 +24,7 @@ export async function openStateStore(url: string, options: StateStoreOptions = {
     case "memory":
       return storeOverBackend(memoryBackend(), prefix);
     case "redis":
-      return storeOverBackend(redisBackend(location.url, options.timeoutMs ?? DEFAULT_TIMEOUT_MS), prefix);
+      return storeOverBackend(loadRedis().redisBackend(location.url, options.timeoutMs ?? DEFAULT_TIMEOUT_MS), prefix);
     case "sqlite":
       return openSqlite(location.file, prefix);
   }
@@ -41,4 +41,10 @@ async function openSqlite(file: string, prefix: string): Promise<StateStore> {
     await store?.close();
     throw new Error(`Cannot open the SQLite state file ${file}.`, { cause: error });
   }
+}
+
+/** The Redis backend (and its client library), loaded only for a Redis store: SQLite and memory need neither. */
+function loadRedis(): typeof RedisBackendModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; import() would bypass the test runner's TypeScript loader
+  return require("./redis-backend") as typeof RedisBackendModule;
 }

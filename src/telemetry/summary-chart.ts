@@ -1,5 +1,5 @@
 import path from "node:path";
-import { renderAsync } from "@resvg/resvg-js";
+import type * as Resvg from "@resvg/resvg-js";
 import type { SummaryHour } from "./daily-summary";
 import { ukHour, ukHourLabel } from "./uk-clock";
 
@@ -104,6 +104,9 @@ export function summaryChartSvg(hours: readonly SummaryHour[]): string {
  * code (no system fonts), so it looks the same on every host.
  */
 export async function renderSummaryChart(hours: readonly SummaryHour[]): Promise<string> {
+  // Loaded on the first chart, once a day: nothing at start needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; import() would bypass the test runner's TypeScript loader
+  const { renderAsync } = require("@resvg/resvg-js") as typeof Resvg;
   const image = await renderAsync(summaryChartSvg(hours), {
     background: SUMMARY_CHART_COLOURS.background,
     fitTo: { mode: "zoom", value: SUMMARY_CHART_SCALE },

@@ -1,9 +1,6 @@
 import { randomInt } from "node:crypto";
-import { renderAsync } from "@resvg/resvg-js";
-// The package's callable export, which draws given text, is missing from its type declarations; it is
-// typed below and checked at load.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import svgCaptcha = require("svg-captcha");
+import type * as Resvg from "@resvg/resvg-js";
+import type * as SvgCaptcha from "svg-captcha";
 import type { KeyedHash } from "./claim-store";
 import { sameDigest } from "./claim-store";
 import type { Captcha, CaptchaChallenge } from "./ports";
@@ -14,14 +11,28 @@ import type { Captcha, CaptchaChallenge } from "./ports";
  */
 export const CAPTCHA_ALPHABET = "ACEFHJKMNPRTUVWXY3479";
 
-type DrawOptions = NonNullable<Parameters<typeof svgCaptcha.create>[0]>;
+type DrawOptions = NonNullable<Parameters<typeof SvgCaptcha.create>[0]>;
 type DrawText = (text: string, options: DrawOptions) => string;
 
-const drawText: DrawText = (() => {
-  const mod: unknown = svgCaptcha;
+/** What draws a captcha: svg-captcha's text outlines, and resvg to make a PNG of them. */
+interface Drawing {
+  drawText: DrawText;
+  renderAsync: typeof Resvg.renderAsync;
+}
+
+// svg-captcha (which parses its font as it loads) and resvg (a native module) are loaded with the first captcha
+// rather than when the service starts.
+let drawing: Drawing | undefined;
+
+function loadDrawing(): Drawing {
+  // The package's callable export, which draws given text, is missing from its type declarations; it is checked here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+  const mod: unknown = require("svg-captcha");
   if (!isDrawText(mod)) throw new Error("svg-captcha no longer exports its drawing function.");
-  return mod;
-})();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+  const { renderAsync } = require("@resvg/resvg-js") as typeof Resvg;
+  return { drawText: mod, renderAsync };
+}
 
 function isDrawText(value: unknown): value is DrawText {
   return typeof value === "function";
@@ -46,7 +57,8 @@ export interface ImageCaptchaOptions {
 /**
  * An image captcha for an Adaptive Card: random characters from {@link CAPTCHA_ALPHABET} (chosen with
  * `crypto.randomInt`), drawn as distorted outlines with noise lines by svg-captcha, rendered to a small PNG by
- * resvg (off the event loop), and returned as a `data:image/png;base64,…` URI with a keyed hash of the answer.
+ * resvg (off the event loop), and returned as a `data:image/png;base64,…` URI with a keyed hash of the answer. Both
+ * libraries are loaded with the first captcha.
  * Answers are checked case-insensitively, ignoring spaces, in constant time.
  */
 export class ImageCaptcha implements Captcha {
@@ -74,8 +86,9 @@ export class ImageCaptcha implements Captcha {
       if (char === "") throw new RangeError("The captcha's random source went out of range.");
       text += char;
     }
-    const svg = drawText(text, this.drawOptions);
-    const image = await renderAsync(svg, { background: "#ffffff", font: { loadSystemFonts: false } });
+    drawing ??= loadDrawing();
+    const svg = drawing.drawText(text, this.drawOptions);
+    const image = await drawing.renderAsync(svg, { background: "#ffffff", font: { loadSystemFonts: false } });
     return {
       imageDataUri: `data:image/png;base64,${image.asPng().toString("base64")}`,
       answerHash: this.hashOf(text),

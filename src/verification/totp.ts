@@ -1,4 +1,4 @@
-import { createGuardrails, generateSecret, generateSync, generateURI, verify } from "otplib";
+import type * as Otplib from "otplib";
 import type { ClaimStore } from "./claim-store";
 import type { TotpVerifier } from "./ports";
 
@@ -12,7 +12,18 @@ const ALGORITHM = "sha1";
  * characters) are 10 bytes, the RFC 4226 floor used across the industry, so those must still verify.
  */
 const MIN_SECRET_BYTES = 10;
-const guardrails = createGuardrails({ MIN_SECRET_BYTES });
+
+/** otplib and the guardrails it is used with, loaded with the first code rather than when the service starts. */
+let loaded: { otp: typeof Otplib; guardrails: ReturnType<typeof Otplib.createGuardrails> } | undefined;
+
+function otplib(): NonNullable<typeof loaded> {
+  if (!loaded) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+    const otp = require("otplib") as typeof Otplib;
+    loaded = { otp, guardrails: otp.createGuardrails({ MIN_SECRET_BYTES }) };
+  }
+  return loaded;
+}
 
 /** Options for {@link OtplibTotpVerifier}. */
 export interface TotpVerifierOptions {
@@ -53,9 +64,10 @@ export class OtplibTotpVerifier implements TotpVerifier {
     const token = code.replace(/\s/g, "");
     if (!/^\d{6}$/.test(token)) return false;
     const epoch = Math.floor(this.now().getTime() / 1000);
-    let matched: Awaited<ReturnType<typeof verify>>;
+    const { otp, guardrails } = otplib();
+    let matched: Awaited<ReturnType<typeof Otplib.verify>>;
     try {
-      matched = await verify({
+      matched = await otp.verify({
         secret: normaliseSecret(secretBase32),
         token,
         epoch,
@@ -83,7 +95,7 @@ function normaliseSecret(secretBase32: string): string {
 
 /** A new authenticator secret: 20 random bytes (160 bits), base32 without padding (32 characters). */
 export function generateTotpSecret(): string {
-  return generateSecret({ length: 20 });
+  return otplib().otp.generateSecret({ length: 20 });
 }
 
 /**
@@ -94,7 +106,7 @@ export function generateTotpSecret(): string {
  * @param issuer - shown in the app; default "NHSmail"
  */
 export function otpauthUri(secret: string, email: string, issuer = "NHSmail"): string {
-  return generateURI({
+  return otplib().otp.generateURI({
     issuer,
     label: email,
     secret: normaliseSecret(secret),
@@ -110,7 +122,8 @@ export function otpauthUri(secret: string, email: string, issuer = "NHSmail"): s
  * @throws Error when the secret is not base32 of 10 to 64 bytes
  */
 export function currentTotp(secret: string, at: Date = new Date()): string {
-  return generateSync({
+  const { otp, guardrails } = otplib();
+  return otp.generateSync({
     secret: normaliseSecret(secret),
     epoch: Math.floor(at.getTime() / 1000),
     period: PERIOD_SECONDS,

@@ -12,4 +12,4 @@ export type { BuildIndexOptions, BuildIndexResult } from "./build";
 export type { BuildInput } from "./lines";
 export { DEFAULT_INDEX_FILE, DEFAULT_INDEX_SOURCES, buildDefaultIndex } from "./default-index";
 export type { DefaultIndexResult, DefaultIndexSource } from "./default-index";
-export { ensureDefaultIndex } from "./install";
+export { ensureDefaultIndex, openDefaultIndex } from "./install";

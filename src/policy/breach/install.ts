@@ -5,11 +5,14 @@ import type { DefaultIndexManifest } from "./default-index";
 import { FORMAT_VERSION } from "./format";
 import { OfflineBreachIndex } from "./offline";
 
-/** Whether the manifest beside `file` records exactly the pinned sources and the index opens with its entry count. */
-function isCurrent(file: string): boolean {
+/**
+ * The index at `file`, opened, when the manifest beside it records exactly the pinned sources and the index opens with
+ * its entry count; undefined otherwise.
+ */
+function openIfCurrent(file: string): OfflineBreachIndex | undefined {
   try {
     const manifest = JSON.parse(fs.readFileSync(manifestFile(file), "utf8")) as DefaultIndexManifest;
-    if (manifest.format !== FORMAT_VERSION || manifest.sources.length !== DEFAULT_INDEX_SOURCES.length) return false;
+    if (manifest.format !== FORMAT_VERSION || manifest.sources.length !== DEFAULT_INDEX_SOURCES.length) return undefined;
     const same = DEFAULT_INDEX_SOURCES.every((source, i) => {
       const recorded = manifest.sources[i];
       return (
@@ -19,13 +22,13 @@ function isCurrent(file: string): boolean {
         recorded.sha256 === source.sha256
       );
     });
-    if (!same) return false;
+    if (!same) return undefined;
     const index = OfflineBreachIndex.open(file);
-    const entries = index.entries;
+    if (index.entries === manifest.entries) return index;
     void index.close();
-    return entries === manifest.entries;
+    return undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -35,7 +38,23 @@ function isCurrent(file: string): boolean {
  */
 export async function ensureDefaultIndex(projectRoot: string): Promise<"built" | "present"> {
   const file = path.resolve(projectRoot, DEFAULT_INDEX_FILE);
-  if (isCurrent(file)) return "present";
+  const current = openIfCurrent(file);
+  if (current) {
+    await current.close();
+    return "present";
+  }
   await buildDefaultIndex(file);
   return "built";
+}
+
+/**
+ * Opens `<projectRoot>/var/breach-index.bin`, building it first as {@link ensureDefaultIndex} does when it is missing,
+ * unreadable or built from other sources. The file is checked once, not once to decide and again to open.
+ */
+export async function openDefaultIndex(projectRoot: string): Promise<OfflineBreachIndex> {
+  const file = path.resolve(projectRoot, DEFAULT_INDEX_FILE);
+  const current = openIfCurrent(file);
+  if (current) return current;
+  await buildDefaultIndex(file);
+  return OfflineBreachIndex.open(file);
 }

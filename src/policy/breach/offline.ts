@@ -9,7 +9,6 @@ import {
   HEX_VALUE,
   MAGIC,
   PREFIX_BYTES,
-  TABLE_BYTES,
   TABLE_OFFSET,
   readUint64,
 } from "./format";
@@ -18,6 +17,8 @@ import type { BreachStatus, BreachedPasswordChecker } from "./types";
 
 /** The most entries read at once (64 KiB); a larger bucket is first narrowed by a binary search of single reads. */
 const MAX_READ_ENTRIES = 8192;
+/** Offset-table slots read at once when the table is checked at open (512 KiB). */
+const CHECK_SLOTS = 65_536;
 const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
 // Module-local copies for the lookup path: an import binding can be a getter under some loaders (tsx), which
 // costs more than the lookup itself.
@@ -25,6 +26,7 @@ const HEX: Int8Array = HEX_VALUE;
 const ENTRY: number = PREFIX_BYTES;
 const SHIFT: number = BUCKET_SHIFT;
 const DATA: number = DATA_OFFSET;
+const TABLE: number = TABLE_OFFSET;
 const words = new Int32Array(5);
 const TWO_32 = 2 ** 32;
 
@@ -40,20 +42,22 @@ function hexWord(hex: string, at: number): number {
 }
 
 /**
- * The offline exact index (format in `format.ts`). Only the 8 MiB offset table is held in memory;
- * each lookup does one positioned read of its bucket (~15 KiB at 2 × 10⁹ hashes), so memory does not grow with
- * the corpus. Lookups are synchronous and share one read buffer, so one instance serves one thread.
+ * The offline exact index (format in `format.ts`). Nothing of the file is kept in memory: each lookup reads its
+ * bucket's two offset-table slots (16 bytes) and then the bucket itself (~15 KiB at 2 × 10⁹ hashes), both positioned
+ * reads served by the operating system's page cache, so memory does not grow with the corpus and an idle process
+ * holds none of it. Lookups are synchronous and share one read buffer, so one instance serves one thread.
  */
 export class OfflineBreachIndex implements BreachedPasswordChecker {
   private fd: number | undefined;
   private readonly buffer = Buffer.allocUnsafe(MAX_READ_ENTRIES * PREFIX_BYTES);
   private readonly view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  /** A bucket's two offset-table slots, as read for one lookup. */
+  private readonly slots = Buffer.allocUnsafe(16);
+  private readonly slotView = new DataView(this.slots.buffer, this.slots.byteOffset, this.slots.byteLength);
 
   private constructor(
     fd: number,
     private readonly file: string,
-    /** The offset table as read from the file (2²⁰ + 1 little-endian 64-bit entry indexes). */
-    private readonly table: DataView,
     /** Distinct 8-byte SHA-1 prefixes in the index. */
     readonly entries: number,
   ) {
@@ -70,20 +74,19 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
       throw new BreachIndexError(`breach index ${file} ${reason} (build it with the breach index builder)`);
     }
     try {
-      const { table, entries } = OfflineBreachIndex.readTable(fd, file);
-      return new OfflineBreachIndex(fd, file, table, entries);
+      return new OfflineBreachIndex(fd, file, OfflineBreachIndex.checkFile(fd, file));
     } catch (error) {
       fs.closeSync(fd);
       throw error;
     }
   }
 
-  private static readTable(fd: number, file: string): { table: DataView; entries: number } {
+  /** Checks the header and the whole offset table, a chunk at a time; returns the entry count. */
+  private static checkFile(fd: number, file: string): number {
     const corrupt = (why: string): BreachIndexError => new BreachIndexError(`breach index ${file} is corrupt: ${why}`);
     const size = fs.fstatSync(fd).size;
     if (size < DATA_OFFSET) throw corrupt(`${size} bytes is shorter than the header and offset table`);
     const head = Buffer.alloc(HEADER_BYTES);
-    const tableBytes = Buffer.alloc(TABLE_BYTES);
     if (fs.readSync(fd, head, 0, HEADER_BYTES, 0) !== HEADER_BYTES) throw corrupt("short read of the header");
     const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
     if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupt("not a breach index (bad magic)");
@@ -96,18 +99,23 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     if (size !== DATA_OFFSET + entries * PREFIX_BYTES) {
       throw corrupt(`${size} bytes, but a header of ${entries} entries needs ${DATA_OFFSET + entries * PREFIX_BYTES}`);
     }
-    const tableRead = fs.readSync(fd, tableBytes, 0, TABLE_BYTES, TABLE_OFFSET);
-    if (tableRead !== TABLE_BYTES) throw corrupt("short read of the offset table");
-    const table = new DataView(tableBytes.buffer, tableBytes.byteOffset, tableBytes.byteLength);
-    const buckets = BUCKETS;
+    const slots = BUCKETS + 1;
+    const chunk = Buffer.allocUnsafe(Math.min(CHECK_SLOTS, slots) * 8);
+    const chunkView = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let previous = 0;
-    for (let i = 0; i <= buckets; i++) {
-      const start = readUint64(table, i * 8);
-      if (start < previous || start > entries) throw corrupt(`offset table slot ${i} is out of order`);
-      previous = start;
+    for (let first = 0; first < slots; first += CHECK_SLOTS) {
+      const count = Math.min(CHECK_SLOTS, slots - first);
+      if (fs.readSync(fd, chunk, 0, count * 8, TABLE_OFFSET + first * 8) !== count * 8) throw corrupt("short read of the offset table");
+      for (let i = 0; i < count; i++) {
+        const start = readUint64(chunkView, i * 8);
+        if (start < previous || start > entries || (first + i === 0 && start !== 0)) {
+          throw corrupt(first + i === 0 && start !== 0 ? "offset table does not cover the entries" : `offset table slot ${first + i} is out of order`);
+        }
+        previous = start;
+      }
     }
-    if (readUint64(table, 0) !== 0 || previous !== entries) throw corrupt("offset table does not cover the entries");
-    return { table, entries };
+    if (previous !== entries) throw corrupt("offset table does not cover the entries");
+    return entries;
   }
 
   /** Whether a SHA-1 (40 hex digits, either case) is in the index. Synchronous: one positioned read. */
@@ -139,10 +147,12 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     const fd = this.fd;
     if (fd === undefined) throw new BreachIndexError(`breach index ${this.file} is closed`);
     const bucket = hi >>> SHIFT;
-    const table = this.table;
-    const at = bucket * 8;
-    let low = table.getUint32(at, true) + table.getUint32(at + 4, true) * TWO_32;
-    let high = table.getUint32(at + 8, true) + table.getUint32(at + 12, true) * TWO_32;
+    if (fs.readSync(fd, this.slots, 0, 16, TABLE + bucket * 8) !== 16) {
+      throw new BreachIndexError(`breach index ${this.file}: short read (file changed?)`);
+    }
+    const slots = this.slotView;
+    let low = slots.getUint32(0, true) + slots.getUint32(4, true) * TWO_32;
+    let high = slots.getUint32(8, true) + slots.getUint32(12, true) * TWO_32;
     while (high - low > MAX_READ_ENTRIES) {
       const mid = low + Math.floor((high - low) / 2);
       this.read(fd, mid, 1);

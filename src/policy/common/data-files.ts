@@ -2,15 +2,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { CURATED_TERMS } from "./curated-terms";
 import { DERIVE_SETTINGS, deriveFromLists } from "./derive";
 import { HashSet64, hashCodePoints } from "./hash-set";
+import type { Hash64 } from "./hash-set";
 import { MIN_LIST_ENTRY_LENGTH } from "./list-spans";
 import { readRankedLists, sourceVersions } from "./sources";
+import { FUZZY_MIN_LENGTH, TermTrie, termSymbols } from "./term-trie";
+import { encodeTrie, readTrieFile, readTrieHash, trieInputHash } from "./trie-file";
 
 /** The banned base words derived from the lists, one per line, relative to the project root. */
 export const BANNED_TERMS_FILE = path.join("var", "banned-terms.txt");
 /** Hashes of every list entry for the whole-password check, relative to the project root. */
 export const COMMON_LIST_FILE = path.join("var", "common-passwords.bin");
+/** The banned-term matcher built from the banned terms and the curated ones, relative to the project root. */
+export const TERM_TRIE_FILE = path.join("var", "term-trie.bin");
 
 /** Bump when the derivation or the file formats change, so that existing files are rebuilt. */
 const FORMAT = 1;
@@ -20,7 +26,7 @@ const FINGERPRINT_PREFIX = "# fingerprint: ";
 
 /** Where the data files are. */
 export interface DataFileOptions {
-  /** A folder to keep both files in instead of `<projectRoot>/var`. */
+  /** A folder to keep the files in instead of `<projectRoot>/var`. */
   dataDir?: string;
 }
 
@@ -30,6 +36,7 @@ export interface EnsureResult {
   built: boolean;
   termsFile: string;
   listFile: string;
+  trieFile: string;
   seconds: number;
 }
 
@@ -38,14 +45,19 @@ export interface CommonData {
   /** Derived banned terms (folded). */
   terms: string[];
   list: HashSet64;
+  /** The matcher over the derived and the curated terms. */
+  trie: TermTrie;
 }
 
-function files(projectRoot: string, options: DataFileOptions): { termsFile: string; listFile: string } {
-  const dir = options.dataDir;
-  return {
-    termsFile: dir ? path.join(dir, path.basename(BANNED_TERMS_FILE)) : path.join(projectRoot, BANNED_TERMS_FILE),
-    listFile: dir ? path.join(dir, path.basename(COMMON_LIST_FILE)) : path.join(projectRoot, COMMON_LIST_FILE),
-  };
+interface DataPaths {
+  termsFile: string;
+  listFile: string;
+  trieFile: string;
+}
+
+function files(projectRoot: string, options: DataFileOptions): DataPaths {
+  const at = (file: string): string => (options.dataDir ? path.join(options.dataDir, path.basename(file)) : path.join(projectRoot, file));
+  return { termsFile: at(BANNED_TERMS_FILE), listFile: at(COMMON_LIST_FILE), trieFile: at(TERM_TRIE_FILE) };
 }
 
 /** Identifies what the files were built from and how; a change means a rebuild. */
@@ -66,14 +78,21 @@ function fingerprintHash(text: string): number {
 
 /**
  * Builds the banned-terms file and the common-list hash file from the installed list packages, only when either
- * is missing or was built from other package versions or settings. Synchronous (a few seconds when it builds);
- * call it from `postinstall` or at service start. Throws if a list package is not installed, unless both files
- * are already there (then they are used as they are).
+ * is missing or was built from other package versions or settings; then the banned-term matcher file, only when it
+ * is missing or was built from other terms or settings. Synchronous (a few seconds when it builds); call it from
+ * `postinstall` or at service start. Throws if a list package is not installed, unless the list files are already
+ * there (then they are used as they are).
  */
 export function ensureBannedTerms(projectRoot: string, options: DataFileOptions = {}): EnsureResult {
   const started = performance.now();
-  const { termsFile, listFile } = files(projectRoot, options);
-  const done = (built: boolean): EnsureResult => ({ built, termsFile, listFile, seconds: (performance.now() - started) / 1000 });
+  const paths = files(projectRoot, options);
+  const listsBuilt = ensureListFiles(projectRoot, paths);
+  const trie = ensureTermTrie(paths);
+  return { built: listsBuilt || trie.built, ...paths, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The terms and list files: built unless present and current; true when built. */
+function ensureListFiles(projectRoot: string, { termsFile, listFile }: DataPaths): boolean {
   const found = readFingerprint(termsFile);
   const existing = readListHeader(listFile);
   let expected: string;
@@ -81,10 +100,10 @@ export function ensureBannedTerms(projectRoot: string, options: DataFileOptions 
     expected = fingerprint(projectRoot);
   } catch (error) {
     // The list packages are gone (a pruned deployment): files built earlier are still good to use.
-    if (found !== undefined && existing?.fingerprint === fingerprintHash(found)) return done(false);
+    if (found !== undefined && existing?.fingerprint === fingerprintHash(found)) return false;
     throw error;
   }
-  if (found === expected && existing?.fingerprint === fingerprintHash(expected)) return done(false);
+  if (found === expected && existing?.fingerprint === fingerprintHash(expected)) return false;
   const lists = readRankedLists(projectRoot);
   const derived = deriveFromLists(lists);
   const words = HashSet64.encode(derived.entryHashes);
@@ -99,16 +118,51 @@ export function ensureBannedTerms(projectRoot: string, options: DataFileOptions 
   ].join("\n");
   writeAtomically(listFile, Buffer.concat([bytes(header), bytes(words)]));
   writeAtomically(termsFile, Buffer.from(text, "utf8"));
-  return done(true);
+  return true;
 }
 
-/** Reads both files, building them first if needed (see {@link ensureBannedTerms}). */
-export function loadCommonData(projectRoot: string, options: DataFileOptions = {}): CommonData {
-  const { termsFile, listFile } = ensureBannedTerms(projectRoot, options);
-  const terms = fs
+/** The derived terms in the terms file (comments left out). */
+function readTerms(termsFile: string): string[] {
+  return fs
     .readFileSync(termsFile, "utf8")
     .split("\n")
     .filter((line) => line.length > 0 && !line.startsWith("#"));
+}
+
+/**
+ * The matcher file: built from the terms file and the curated terms unless it records the same input. Returns the
+ * matcher when it was built here (so a caller need not read it back).
+ */
+function ensureTermTrie({ termsFile, trieFile }: DataPaths, terms: readonly string[] = readTerms(termsFile)): { built: boolean; trie?: TermTrie; hash: Hash64 } {
+  const hash = trieInputHash(terms, CURATED_TERMS);
+  const recorded = readTrieHash(trieFile);
+  if (recorded?.hi === hash.hi && recorded.lo === hash.lo) return { built: false, hash };
+  return { ...buildTermTrie(trieFile, terms, hash), hash };
+}
+
+/**
+ * Builds the matcher and saves it. A file that cannot be written (a read-only deployment) is not an error: the
+ * matcher is then built in memory each time.
+ */
+function buildTermTrie(trieFile: string, terms: readonly string[], hash: Hash64): { built: boolean; trie: TermTrie } {
+  const trie = TermTrie.build(termSymbols([...terms, ...CURATED_TERMS]), FUZZY_MIN_LENGTH);
+  try {
+    writeAtomically(trieFile, encodeTrie(trie, hash));
+  } catch {
+    return { built: false, trie };
+  }
+  return { built: true, trie };
+}
+
+/** Reads the data files, building them first if needed (see {@link ensureBannedTerms}). */
+export function loadCommonData(projectRoot: string, options: DataFileOptions = {}): CommonData {
+  const paths = files(projectRoot, options);
+  ensureListFiles(projectRoot, paths);
+  const { termsFile, listFile, trieFile } = paths;
+  const terms = readTerms(termsFile);
+  const ensured = ensureTermTrie(paths, terms);
+  // A matcher file with the right header but a damaged body is built and saved again.
+  const trie = ensured.trie ?? readTrieFile(trieFile, ensured.hash) ?? buildTermTrie(trieFile, terms, ensured.hash).trie;
   const buffer = fs.readFileSync(listFile);
   const header = readListHeader(listFile, buffer);
   if (!header) throw new Error(`${listFile} is not a common-password hash file`);
@@ -120,7 +174,7 @@ export function loadCommonData(projectRoot: string, options: DataFileOptions = {
     words = new Uint32Array(header.count * 2);
     for (let i = 0; i < words.length; i++) words[i] = buffer.readUInt32LE(HEADER_BYTES + i * 4);
   }
-  return { terms, list: new HashSet64(words) };
+  return { terms, list: new HashSet64(words), trie };
 }
 
 function readFingerprint(file: string): string | undefined {

@@ -1,21 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { contextTerms } from "./context";
-import { CURATED_TERMS } from "./curated-terms";
 import { loadCommonData } from "./data-files";
 import type { DataFileOptions } from "./data-files";
 import type { HashSet64 } from "./hash-set";
-import { NO_SYMBOL, normalise } from "./normalise";
+import { normalise } from "./normalise";
 import { SpanKind, scoreCover } from "./scorer";
-import { TermTrie } from "./term-trie";
+import { FUZZY_MIN_LENGTH, TermTrie, termSymbols } from "./term-trie";
 import { MIN_SCORE } from "./types";
 import type { CommonPasswordReason, CommonPasswordResult, PasswordContext } from "./types";
 
-/** Terms of at least this many letters also match at edit distance 1; shorter ones only exactly. */
-export const FUZZY_MIN_LENGTH = 6;
-
-/** Shortest banned term kept, in letters (curated terms such as "nhs"; derived ones start at 4). */
-export const MIN_TERM_LENGTH = 3;
+export { FUZZY_MIN_LENGTH, MIN_TERM_LENGTH } from "./term-trie";
 
 /** Options for {@link CommonPasswordDetector.load}. */
 export interface DetectorOptions extends DataFileOptions {
@@ -30,7 +25,7 @@ export interface DetectorOptions extends DataFileOptions {
  * Pure and synchronous once loaded.
  */
 export class CommonPasswordDetector {
-  private static defaultInstance: CommonPasswordDetector | undefined;
+  private static readonly defaults = new Map<string, CommonPasswordDetector>();
 
   private constructor(
     private readonly terms: TermTrie,
@@ -39,28 +34,26 @@ export class CommonPasswordDetector {
 
   /**
    * Loads the data files (building them from the installed list packages first if they are missing or stale:
-   * a few seconds, once) and builds the term index.
+   * a few seconds, once), the term index included.
    */
   static load(options: DetectorOptions = {}): CommonPasswordDetector {
     const root = options.projectRoot ?? findProjectRoot(__dirname);
     const data = loadCommonData(root, options);
-    return CommonPasswordDetector.fromData([...data.terms, ...CURATED_TERMS], data.list);
+    return new CommonPasswordDetector(data.trie, data.list);
   }
 
-  /** One shared detector for the project this module is installed in, loaded on first use. */
-  static loadDefault(): CommonPasswordDetector {
-    CommonPasswordDetector.defaultInstance ??= CommonPasswordDetector.load();
-    return CommonPasswordDetector.defaultInstance;
+  /**
+   * One shared detector per project root (default: the project this module is installed in), loaded on first use.
+   */
+  static loadDefault(projectRoot: string = findProjectRoot(__dirname)): CommonPasswordDetector {
+    let detector = CommonPasswordDetector.defaults.get(projectRoot);
+    if (!detector) CommonPasswordDetector.defaults.set(projectRoot, (detector = CommonPasswordDetector.load({ projectRoot })));
+    return detector;
   }
 
   /** A detector over the given banned terms (as people type them) and common-list hashes. */
   static fromData(terms: Iterable<string>, list: HashSet64): CommonPasswordDetector {
-    const symbols: Uint8Array[] = [];
-    for (const term of terms) {
-      const folded = normalise(term).symbols;
-      if (folded.length >= MIN_TERM_LENGTH && !folded.includes(NO_SYMBOL)) symbols.push(folded);
-    }
-    return new CommonPasswordDetector(TermTrie.build(symbols, FUZZY_MIN_LENGTH), list);
+    return new CommonPasswordDetector(TermTrie.build(termSymbols(terms), FUZZY_MIN_LENGTH), list);
   }
 
   /** The number of distinct banned terms (after normalisation). */
@@ -88,10 +81,21 @@ export class CommonPasswordDetector {
   }
 }
 
-/** The nearest folder at or above `from` with a package.json: the project root, from `src/` or `dist/src/`. */
+/**
+ * The project root, from `src/` or `dist/src/`: the nearest folder at or above `from` with a package.json and a
+ * node_modules folder, or failing that the nearest with a package.json. (The build copies package.json into `dist/`,
+ * which is not the root: its `var/` would be a second copy of the data, built again whenever `dist/` is cleaned.)
+ */
 export function findProjectRoot(from: string): string {
+  let nearest: string | undefined;
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json at or above ${from}`);
+    if (fs.existsSync(path.join(dir, "package.json"))) {
+      if (fs.existsSync(path.join(dir, "node_modules"))) return dir;
+      nearest ??= dir;
+    }
+    if (path.dirname(dir) === dir) {
+      if (nearest) return nearest;
+      throw new Error(`no package.json at or above ${from}`);
+    }
   }
 }

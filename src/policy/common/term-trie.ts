@@ -1,6 +1,25 @@
-import { ALPHABET_SIZE, NO_SYMBOL as IMPORTED_NO_SYMBOL } from "./normalise";
+import { ALPHABET_SIZE, NO_SYMBOL as IMPORTED_NO_SYMBOL, normalise } from "./normalise";
 import { ReversedTrie } from "./trie";
 import type { TrieKey } from "./trie";
+
+/** Terms of at least this many letters also match at edit distance 1; shorter ones only exactly. */
+export const FUZZY_MIN_LENGTH = 6;
+
+/** Shortest banned term kept, in letters (curated terms such as "nhs"; derived ones start at 4). */
+export const MIN_TERM_LENGTH = 3;
+
+/**
+ * Banned terms (as people type them) as the trie takes them: folded matching-alphabet symbols, leaving out terms
+ * shorter than {@link MIN_TERM_LENGTH} and terms with a character outside the alphabet.
+ */
+export function termSymbols(terms: Iterable<string>): Uint8Array[] {
+  const symbols: Uint8Array[] = [];
+  for (const term of terms) {
+    const folded = normalise(term).symbols;
+    if (folded.length >= MIN_TERM_LENGTH && !folded.includes(IMPORTED_NO_SYMBOL)) symbols.push(folded);
+  }
+  return symbols;
+}
 
 // Module-local copies: some loaders (tsx, esbuild) turn imported bindings into getter calls, too slow in a hot loop.
 const NO_SYMBOL = IMPORTED_NO_SYMBOL;
@@ -31,9 +50,16 @@ const MAX_EDIT_POSITION = 30;
  */
 export class TermTrie {
   private constructor(
-    private readonly terms: ReversedTrie,
-    private readonly deletions: ReversedTrie,
+    /** The terms, reversed; values say whether a term is long enough for edits. */
+    readonly terms: ReversedTrie,
+    /** Every fuzzy term with one letter deleted, reversed; values mark where the letter was. */
+    readonly deletions: ReversedTrie,
   ) {}
+
+  /** The matcher over tries made by {@link TermTrie.build} (as read back from a file). */
+  static fromTries(terms: ReversedTrie, deletions: ReversedTrie): TermTrie {
+    return new TermTrie(terms, deletions);
+  }
 
   /** The number of distinct terms. */
   get size(): number {

@@ -44,6 +44,19 @@ export class ReversedTrie {
     return this.next.byteLength + this.value.byteLength + this.below.byteLength;
   }
 
+  /**
+   * A trie over arrays made by {@link ReversedTrie.build}, as read back from a file whose contents were checked.
+   *
+   * @throws Error when the arrays do not fit together
+   */
+  static fromArrays(next: Uint16Array | Int32Array, value: Uint32Array, below: Uint32Array): ReversedTrie {
+    const nodes = value.length;
+    if (nodes === 0 || next.length !== nodes * ALPHABET_SIZE || below.length !== nodes) throw new Error("the trie's arrays do not fit together");
+    let count = 0;
+    for (const v of value) if (v !== 0) count++;
+    return new ReversedTrie(next, value, below, count);
+  }
+
   /** Builds the trie; keys with the same symbols have their values OR-ed. */
   static build(keys: readonly TrieKey[]): ReversedTrie {
     const reversed = keys
