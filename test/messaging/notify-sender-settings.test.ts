@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { parseNotifyApiKey } from "../../src/messaging/notify-sender";
-import type { NotifySender, NotifySenderOptions } from "../../src/messaging/notify-sender";
-import { NotifyApi } from "../support/notify-api";
-import { CapturedLog, notifySender } from "../support/notify-sender-fixtures";
+import { notifyRig } from "../support/notify-sender-fixtures";
 
 describe("NotifySender", function () {
-  let api: NotifyApi;
-  let log: CapturedLog;
-  let waits: number[];
-  beforeEach(async () => {
-    api = await new NotifyApi().start();
-    log = new CapturedLog();
-    waits = [];
-  });
-  afterEach(() => api.stop());
-
-  const sender = (overrides: Partial<NotifySenderOptions> = {}): NotifySender => notifySender(api, log, waits, overrides);
+  const rig = notifyRig();
 
   describe("its settings", function () {
     const goodKey = `live_key-${randomUUID()}-${randomUUID()}`;
@@ -37,7 +25,7 @@ describe("NotifySender", function () {
       ["a key with a space in its name", `live key-${randomUUID()}-${randomUUID()}`],
     ] as const) {
       it(`rejects ${what} without repeating it`, function () {
-        for (const attempt of [() => parseNotifyApiKey(key), () => sender({ apiKey: key })]) {
+        for (const attempt of [() => parseNotifyApiKey(key), () => rig.sender({ apiKey: key })]) {
           assert.throws(attempt, (error: unknown) => {
             assert.ok(error instanceof Error);
             assert.match(error.message, /not in Notify's format/);
@@ -49,11 +37,11 @@ describe("NotifySender", function () {
     }
 
     it("rejects a template id that is not a UUID, and a base URL in plain http to another machine", function () {
-      assert.throws(() => sender({ apiKey: goodKey, smsTemplateId: "welcome-text" }), /smsTemplateId must be a template id/);
-      assert.throws(() => sender({ apiKey: goodKey, baseUrl: "http://api.notifications.service.gov.uk" }), /must use https/);
-      assert.throws(() => sender({ apiKey: goodKey, baseUrl: "not a url" }), /is not a URL/);
-      assert.throws(() => sender({ apiKey: goodKey, timeoutMs: 0 }), /timeoutMs/);
-      assert.doesNotThrow(() => sender({ apiKey: goodKey, baseUrl: undefined }));
+      assert.throws(() => rig.sender({ apiKey: goodKey, smsTemplateId: "welcome-text" }), /smsTemplateId must be a template id/);
+      assert.throws(() => rig.sender({ apiKey: goodKey, baseUrl: "http://rig.api.notifications.service.gov.uk" }), /must use https/);
+      assert.throws(() => rig.sender({ apiKey: goodKey, baseUrl: "not a url" }), /is not a URL/);
+      assert.throws(() => rig.sender({ apiKey: goodKey, timeoutMs: 0 }), /timeoutMs/);
+      assert.doesNotThrow(() => rig.sender({ apiKey: goodKey, baseUrl: undefined }));
     });
   });
 });

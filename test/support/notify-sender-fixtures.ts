@@ -7,7 +7,7 @@ import { MessageNotSentError } from "../../src/messaging/message-sender";
 import type { NotSentReason, OutboundMessage } from "../../src/messaging/message-sender";
 import { NotifySender } from "../../src/messaging/notify-sender";
 import type { NotifyLogger, NotifySenderOptions } from "../../src/messaging/notify-sender";
-import type { NotifyApi } from "./notify-api";
+import { NotifyApi } from "./notify-api";
 
 export const MOBILE = "+447700900118";
 export const EMAIL = "jane.smith@nhs.net";
@@ -58,4 +58,24 @@ export function notifySender(api: NotifyApi, log: CapturedLog, waits: number[], 
     wait: (ms) => Promise.resolve(void waits.push(ms)),
     ...overrides,
   });
+}
+
+/**
+ * A fresh Notify stand-in, log and list of waits for each test of the enclosing `describe`, and a sender over them
+ * (with any options changed); the stand-in is stopped after each test.
+ */
+export function notifyRig(): { api: NotifyApi; log: CapturedLog; waits: number[]; sender(overrides?: Partial<NotifySenderOptions>): NotifySender } {
+  const rig = {
+    api: undefined as unknown as NotifyApi,
+    log: new CapturedLog(),
+    waits: [] as number[],
+    sender: (overrides: Partial<NotifySenderOptions> = {}): NotifySender => notifySender(rig.api, rig.log, rig.waits, overrides),
+  };
+  beforeEach(async () => {
+    rig.api = await new NotifyApi().start();
+    rig.log = new CapturedLog();
+    rig.waits = [];
+  });
+  afterEach(() => rig.api.stop());
+  return rig;
 }
