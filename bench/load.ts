@@ -54,6 +54,36 @@ const MAX_ERROR_SAMPLES = 3;
  * answer, check it and send the next, until the time or turn budget is spent. Latency is measured per request with
  * `process.hrtime.bigint()`, from just before the request is written to the end of the response body.
  */
+/** Where and how one turn is sent. */
+export interface TurnSetting {
+  endpoint: URL;
+  agent: http.Agent;
+  target: Target;
+  round: string;
+  timeoutMs: number;
+}
+
+/** What turns came to: counts, latencies of the answered ones, and a few error samples. */
+export type TurnTally = Pick<RoundResult, "ok" | "errors" | "errorSamples" | "latenciesMs">;
+
+/** Sends one turn for `user` and adds its outcome to `tally`: its latency when the reply is right, else an error. */
+export async function timedTurn(setting: TurnSetting, user: number, sequence: number, tally: TurnTally): Promise<void> {
+  const body = JSON.stringify(activityFor(setting.target, setting.round, user, sequence));
+  const sent = process.hrtime.bigint();
+  const outcome = await post(setting.endpoint, setting.agent, body, setting.timeoutMs).then(
+    (reply) => judge(setting.target, reply),
+    (err: unknown) => `request failed: ${(err as Error).message}`,
+  );
+  const latencyNs = process.hrtime.bigint() - sent;
+  if (outcome === true) {
+    tally.ok += 1;
+    tally.latenciesMs.push(Number(latencyNs) / 1e6);
+  } else {
+    tally.errors += 1;
+    if (tally.errorSamples.length < MAX_ERROR_SAMPLES) tally.errorSamples.push(outcome);
+  }
+}
+
 export async function runRound(target: Target, options: RoundOptions): Promise<RoundResult> {
   const endpoint = new URL("/api/messages", target.url);
   if (endpoint.hostname !== "127.0.0.1") throw new Error(`Refusing to load ${endpoint.hostname}: only 127.0.0.1`);
@@ -66,20 +96,7 @@ export async function runRound(target: Target, options: RoundOptions): Promise<R
   const user = async (connection: number): Promise<void> => {
     while (issued < options.maxTurns && process.hrtime.bigint() < deadline) {
       issued += 1;
-      const body = JSON.stringify(activityFor(target, options.round, connection, issued));
-      const sent = process.hrtime.bigint();
-      const outcome = await post(endpoint, agent, body, options.timeoutMs).then(
-        (reply) => judge(target, reply),
-        (err: unknown) => `request failed: ${(err as Error).message}`,
-      );
-      const latencyNs = process.hrtime.bigint() - sent;
-      if (outcome === true) {
-        result.ok += 1;
-        result.latenciesMs.push(Number(latencyNs) / 1e6);
-      } else {
-        result.errors += 1;
-        if (result.errorSamples.length < MAX_ERROR_SAMPLES) result.errorSamples.push(outcome);
-      }
+      await timedTurn({ endpoint, agent, target, round: options.round, timeoutMs: options.timeoutMs }, connection, issued, result);
     }
   };
 

@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { activityFor, judge, post } from "./load";
+import { timedTurn } from "./load";
 import type { RoundResult, Target } from "./load";
 
 /** How one paced round is bounded. */
@@ -30,7 +30,6 @@ export interface PacedResult extends RoundResult {
   maxLagMs: number;
 }
 
-const MAX_ERROR_SAMPLES = 3;
 
 /**
  * An idle keep-alive connection is closed here after this long: well before the bot's server closes it (Node's
@@ -57,20 +56,7 @@ export async function runPaced(target: Target, options: PacedOptions): Promise<P
   const inFlight = new Set<Promise<void>>();
 
   const turn = async (user: number, sequence: number): Promise<void> => {
-    const body = JSON.stringify(activityFor(target, options.round, user, sequence));
-    const sent = process.hrtime.bigint();
-    const outcome = await post(endpoint, agent, body, options.timeoutMs).then(
-      (reply) => judge(target, reply),
-      (err: unknown) => `request failed: ${(err as Error).message}`,
-    );
-    const latencyNs = process.hrtime.bigint() - sent;
-    if (outcome === true) {
-      result.ok += 1;
-      result.latenciesMs.push(Number(latencyNs) / 1e6);
-    } else {
-      result.errors += 1;
-      if (result.errorSamples.length < MAX_ERROR_SAMPLES) result.errorSamples.push(outcome);
-    }
+    await timedTurn({ endpoint, agent, target, round: options.round, timeoutMs: options.timeoutMs }, user, sequence, result);
   };
 
   for (let sequence = 1; ; sequence += 1) {

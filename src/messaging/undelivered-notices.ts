@@ -20,19 +20,16 @@ const WATCH_MS = 10 * 60_000;
 /**
  * Messages leave in the background (see `BackgroundSender`), after the person's turn has been answered; when one
  * fails, the person should still hear of it. Each send is watched under its reference (no personal data) with a way
- * back to its conversation; a failure reported for that reference tells the person, once.
+ * back to its conversation; a failure reported for that reference tells the person, once. A send that has not failed
+ * within the watch is forgotten when the next one is watched.
  */
 export class UndeliveredNotices<Conversation> {
   private readonly watching = new Map<string, { conversation: Conversation; at: number }>();
+  /** Says a line (with the helpdesk offered) in a conversation; set by {@link connect} once the bot can reach people. */
+  private tell?: (conversation: Conversation, text: string) => Promise<void>;
 
-  /**
-   * @param tell - says a line (with the helpdesk offered) in a conversation; set once the bot can reach people
-   * @param now - the clock, in milliseconds
-   */
-  constructor(
-    private tell?: (conversation: Conversation, text: string) => Promise<void>,
-    private readonly now: () => number = Date.now,
-  ) {}
+  /** @param now - the clock, in milliseconds */
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Connects the notices to the bot's way of reaching a conversation. */
   connect(tell: (conversation: Conversation, text: string) => Promise<void>): void {
@@ -44,11 +41,6 @@ export class UndeliveredNotices<Conversation> {
     const now = this.now();
     for (const [key, entry] of this.watching) if (now - entry.at > WATCH_MS) this.watching.delete(key);
     this.watching.set(reference, { conversation, at: now });
-  }
-
-  /** A message was sent (or its watch is over): forget it. */
-  settled(reference: string | undefined): void {
-    if (reference) this.watching.delete(reference);
   }
 
   /** A message failed: tell its conversation, once (a failure for a reference nobody watches is ignored). */
