@@ -34,7 +34,8 @@ export interface ChosenDirectory {
 }
 
 /**
- * `DIRECTORY=embedded` (the default): the development directory in the state store, seeded from `ACCOUNTS_FILE`.
+ * `DIRECTORY=embedded` (the default): the development directory in the state store, seeded from `ACCOUNTS_FILE` in the
+ * background once the file has validated (see {@link EmbeddedDirectory.startSeeding}).
  * `DIRECTORY=graph`: Microsoft Entra ID through Microsoft Graph, with the bot's own records in the state store.
  */
 export async function chooseDirectory(
@@ -75,8 +76,9 @@ export async function chooseDirectory(
     return { directory, listAccounts };
   }
   const embedded = new EmbeddedDirectory(store.storage, box);
-  const seeded = await embedded.seedFromFile(path.resolve(deps.root, config.ACCOUNTS_FILE), { hasher: deps.hasher });
-  if (seeded.imported.length > 0) logger.info({ accounts: seeded.imported.length }, "imported development accounts");
+  // Validated here (a bad fixture stops the start), hashed and written in the background: the server listens at once,
+  // and a turn that needs an account waits for the import (the directory's methods do).
+  embedded.startSeeding(path.resolve(deps.root, config.ACCOUNTS_FILE), { hasher: deps.hasher, logger });
   return { directory: embedded, embedded, listAccounts: () => embedded.list() };
 }
 

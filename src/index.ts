@@ -229,6 +229,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       await server.close(config.SHUTDOWN_GRACE_MS);
+      // The development accounts are imported in the background after start: let that finish before the store closes.
+      await services.embeddedDirectory?.whenSeeded();
       await services.close();
       await tally.close();
       await store.close();

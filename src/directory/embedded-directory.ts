@@ -7,6 +7,7 @@ import { PASSWORD_HISTORY_LIMIT, accountFromEntry, dropUndefined, parseFixture, 
 import type { SecretBox } from "./secret-box";
 import type { ItemStorage, StoredItem } from "../state/item-cas";
 import { createItem, updateItem } from "../state/item-cas";
+import type { Logger } from "../logger";
 
 /** Storage keys: `directory/<email>` per account, plus one index (storage cannot list keys on every backend). */
 const KEY_PREFIX = "directory/";
@@ -35,7 +36,27 @@ export interface ImportResult {
   skipped: string[];
 }
 
+/** What {@link EmbeddedDirectory.startSeeding} needs besides {@link ImportOptions}: where to say how the import went. */
+export interface SeedingOptions extends ImportOptions {
+  /** Gets one line: the number of accounts imported, or that the import failed (never an address or a secret). */
+  logger: Pick<Logger, "info" | "error">;
+}
+
 const keyOf = (email: string): string => KEY_PREFIX + email.trim().toLowerCase();
+
+/** Any address in a text replaced, so that a logged error message names no account. */
+const withoutAddresses = (text: string): string => text.replace(/[^\s"'`<>()[\]/]+@[^\s"'`<>()[\]/]+/g, "[address]");
+
+/** Logs the outcome of a background import: how many accounts were added (nothing when none were). */
+function logImported(result: ImportResult, logger: SeedingOptions["logger"]): void {
+  if (result.imported.length > 0) logger.info({ accounts: result.imported.length }, "imported development accounts");
+}
+
+/** Logs a failed background import: the error's kind and message, with any address taken out. */
+function logImportFailed(error: unknown, logger: SeedingOptions["logger"]): void {
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  logger.error({ err: { name, message: withoutAddresses(message) } }, "could not import the development accounts: the directory works with those already stored");
+}
 
 /**
  * The development directory, kept in the bot's state store so that a fresh `STATE_URL` means a fresh directory.
@@ -45,10 +66,17 @@ const keyOf = (email: string): string => KEY_PREFIX + email.trim().toLowerCase()
  * writes with the eTag it read, and retries on a conflict, so two concurrent changes are both applied even across
  * bot instances. An index item lists the emails for {@link EmbeddedDirectory.list}; it may briefly name an email
  * whose account is gone (it is updated before a write and after a removal), and `list` skips those.
+ *
+ * The bot imports its fixture in the background ({@link EmbeddedDirectory.startSeeding}) so that it listens at once:
+ * every method that reads or writes accounts first waits for that import (the "ready gate",
+ * {@link EmbeddedDirectory.whenSeeded}), so the first turn that needs an account sees the imported ones.
  */
 export class EmbeddedDirectory implements Directory {
   /** People prove an account is theirs with its password: this directory keeps the hashes. */
   readonly signInProof: SignInProof = "password";
+
+  /** Settles when no background import is under way; it never rejects (a failed import is logged instead). */
+  private seeding: Promise<void> = Promise.resolve();
 
   /**
    * @param storage - the state store's `storage`
@@ -61,6 +89,12 @@ export class EmbeddedDirectory implements Directory {
 
   /** The account for an address (trimmed and lower-cased here too), or undefined. */
   async findByEmail(email: string): Promise<Account | undefined> {
+    await this.whenSeeded();
+    return this.read(email);
+  }
+
+  /** The stored account for an address, without waiting for the background import (the import itself uses it). */
+  private async read(email: string): Promise<Account | undefined> {
     const key = keyOf(email);
     const item = (await this.storage.read([key]))[key] as AccountItem | undefined;
     return item?.account;
@@ -79,6 +113,7 @@ export class EmbeddedDirectory implements Directory {
    * @throws Error when there is no such account, or when the write keeps conflicting
    */
   async setPassword(email: string, { hash: passwordHash }: NewPassword, now: Date): Promise<PasswordChange> {
+    await this.whenSeeded();
     const key = keyOf(email);
     const item = await updateItem<AccountItem>(this.storage, key, (current) => {
       if (!current) throw new Error(`No account ${email.trim().toLowerCase()} in the directory.`);
@@ -114,6 +149,7 @@ export class EmbeddedDirectory implements Directory {
 
   /** Read–change–write of one account with eTag compare-and-set. */
   private async change(email: string, patch: (account: Account) => Partial<Account>): Promise<Account> {
+    await this.whenSeeded();
     const item = await updateItem<AccountItem>(this.storage, keyOf(email), (current) => {
       if (!current) throw new Error(`No account ${email.trim().toLowerCase()} in the directory.`);
       return { account: dropUndefined({ ...current.account, ...patch(current.account) }) };
@@ -137,6 +173,7 @@ export class EmbeddedDirectory implements Directory {
 
   /** Adds or replaces an account (its email is trimmed and lower-cased). */
   async upsert(account: Account): Promise<void> {
+    await this.whenSeeded();
     const email = account.email.trim().toLowerCase();
     await this.addToIndex(email);
     const item: AccountItem = { account: { ...account, email }, eTag: "*" };
@@ -145,6 +182,7 @@ export class EmbeddedDirectory implements Directory {
 
   /** Removes an account; true when there was one. */
   async remove(email: string): Promise<boolean> {
+    await this.whenSeeded();
     const key = keyOf(email);
     const existed = (await this.storage.read([key]))[key] !== undefined;
     await this.storage.delete([key]);
@@ -155,6 +193,7 @@ export class EmbeddedDirectory implements Directory {
 
   /** Every account, ordered by email. */
   async list(): Promise<Account[]> {
+    await this.whenSeeded();
     const index = (await this.storage.read([INDEX_KEY]))[INDEX_KEY] as IndexItem | undefined;
     const keys = [...(index?.emails ?? [])].sort().map(keyOf);
     if (keys.length === 0) return [];
@@ -174,7 +213,9 @@ export class EmbeddedDirectory implements Directory {
    * @throws `FixtureError` naming each bad entry and field (never a value)
    */
   async importFixture(entries: unknown, options: ImportOptions, source?: string): Promise<ImportResult> {
-    return this.importEntries(parseFixture(entries, source), options);
+    const parsed = parseFixture(entries, source);
+    await this.whenSeeded();
+    return this.importEntries(parsed, options);
   }
 
   /**
@@ -183,14 +224,39 @@ export class EmbeddedDirectory implements Directory {
    * @throws `FixtureError` when the file is missing, not JSON, or has a bad entry
    */
   async seedFromFile(file: string, options: ImportOptions): Promise<ImportResult> {
-    return this.importEntries(readFixtureFile(file), options);
+    const entries = readFixtureFile(file);
+    await this.whenSeeded();
+    return this.importEntries(entries, options);
+  }
+
+  /**
+   * Validates the fixture file now, then imports it in the background, as {@link EmbeddedDirectory.seedFromFile}
+   * does: the bot starts without waiting for the password hashing. Until the import is done, every method that reads
+   * or writes accounts waits for it. When it is done, `options.logger` gets the number imported; when it fails (a
+   * store error), one error line, and the directory goes on with the accounts already stored.
+   *
+   * @throws `FixtureError`, before anything is started, when the file is missing, not JSON, or has a bad entry
+   */
+  startSeeding(file: string, options: SeedingOptions): void {
+    const entries = readFixtureFile(file);
+    this.seeding = this.seeding
+      .then(() => this.importEntries(entries, options))
+      .then(
+        (result) => logImported(result, options.logger),
+        (error: unknown) => logImportFailed(error, options.logger),
+      );
+  }
+
+  /** Resolves when no background import is under way (at once when none was started); never rejects. */
+  whenSeeded(): Promise<void> {
+    return this.seeding;
   }
 
   private async importEntries(entries: FixtureEntry[], options: ImportOptions): Promise<ImportResult> {
     const result: ImportResult = { imported: [], skipped: [] };
     const now = options.now ?? new Date();
     for (const entry of entries) {
-      if (await this.findByEmail(entry.email)) {
+      if (await this.read(entry.email)) {
         result.skipped.push(entry.email);
         continue;
       }

@@ -22,6 +22,7 @@ describe("forged channel tokens, with an app id configured", function () {
   before(async () => {
     keys = await new OpenIdKeys().start();
     bot = await ChildBot.start({ BOT_ID, BOT_PASSWORD, BOT_OPENID_METADATA_URL: keys.metadataUrl });
+    await bot.settled();
   });
   after(async () => {
     await bot.stop();

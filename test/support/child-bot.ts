@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { TempDir } from "./temp-dir";
 import { TEST_SECRETS_KEY } from "./bot-client";
+import { waitFor } from "./wait-for";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -59,6 +60,14 @@ export class ChildBot {
       child.stdout?.on("data", check);
     });
     return bot;
+  }
+
+  /**
+   * Resolves once the work the bot starts right after listening is done: the development accounts' import and the
+   * first reminder sweep (which waits for it), so later log lines are the test's own.
+   */
+  async settled(): Promise<void> {
+    await waitFor(() => this.output.includes('"reminder sweep done"'), "the start-up reminder sweep");
   }
 
   /** Everything the process printed (its JSON log lines). */
