@@ -10,6 +10,19 @@ const HOUR = 3600_000;
 
 /** The histograms whose values are kept (for the summary's median and 90th percentile): only the handoff wait. */
 const SAMPLED: ReadonlySet<HistogramName> = new Set<HistogramName>(["helpdesk_handoff_wait"]);
+/**
+ * The counters kept: the ones the morning summary reads. The others (turns, store operations, messages…) are for the
+ * dashboards only, so keeping them here would cost every turn work and the store space for nothing.
+ */
+const TALLIED: ReadonlySet<CounterName> = new Set<CounterName>([
+  "helpdesk_resets_completed",
+  "helpdesk_resets_ended",
+  "helpdesk_verifications",
+  "helpdesk_handoffs_requested",
+  "helpdesk_handoffs_taken",
+  "helpdesk_handoffs_timed_out",
+  "helpdesk_first_logins_completed",
+]);
 
 /** One counter's total for one set of labels in an hour (or a range of hours). */
 export interface TallyCount {
@@ -59,7 +72,7 @@ const ITEM_PREFIX = "tally/";
 const INDEX_KEY = "tally/#hours";
 
 /**
- * The daily tally: every count and kept sample from `Telemetry` (a {@link TallySink}), in the state store in hourly buckets (by UTC
+ * The daily tally: the summary's counts and kept samples from `Telemetry` (a {@link TallySink}), in the state store in hourly buckets (by UTC
  * hour), so the morning summary adds up every instance's counts and survives restarts.
  *
  * Counts gather in memory and are merged into each hour's storage item by eTag compare-and-set, so flushes from
@@ -94,7 +107,7 @@ export class DailyTally implements TallySink {
 
   /** Adds to a counter for the current hour. */
   add(metric: CounterName, labels: Readonly<Record<string, string>>, by: number): void {
-    if (!Number.isFinite(by) || by === 0) return;
+    if (!TALLIED.has(metric) || !Number.isFinite(by) || by === 0) return;
     const counts = this.hourNow().counts;
     const key = seriesKey(metric, labels);
     counts.set(key, (counts.get(key) ?? 0) + by);

@@ -126,6 +126,17 @@ describe("DailyTally", () => {
     assert.deepEqual(bucket?.samples, { helpdesk_handoff_wait: [5, 6, 7] });
   });
 
+  it("keeps only the counters the morning summary reads: a dashboards-only count is not stored", async () => {
+    const store = await open();
+    const a = tally(store);
+    a.add("helpdesk_turns", { activity_type: "message", channel: "msteams" }, 5);
+    a.add("helpdesk_store_operations", { op: "read" }, 3);
+    a.add("helpdesk_resets_completed", {}, 1);
+    await a.flush();
+    const buckets = await tally(store).read(clock.in(-HOUR), clock.in(HOUR));
+    assert.deepEqual(buckets.flatMap((bucket) => bucket.counts.map((count) => count.metric)), ["helpdesk_resets_completed"]);
+  });
+
   it("deletes hours older than 8 days as flushes go by", async () => {
     const store = await open();
     const a = tally(store);
