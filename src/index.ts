@@ -111,7 +111,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const clock = options.clock ?? (() => new Date());
   const otel = await startTelemetry(config, logger);
   const { telemetry } = otel;
-  const store = meteredStore(await openStateStore(config.STATE_URL), telemetry);
+  // Store calls are counted, timed and traced only when that goes somewhere: otherwise it is work for nothing, every turn.
+  const unmetered = await openStateStore(config.STATE_URL);
+  const store = otel.exporting ? meteredStore(unmetered, telemetry) : unmetered;
   const services = await createServices(config, store, logger, { root, clock, outboxEcho: options.outboxEcho, telemetry }).catch(async (error: unknown) => {
     await Promise.all([store.close(), otel.shutdown()]);
     throw error;

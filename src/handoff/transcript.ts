@@ -1,9 +1,16 @@
 import { Verb } from "../../cards/verbs";
 import type { TranscriptLine } from "./ports";
 import { redact } from "./redact";
+import { RecentMemory } from "../state/recent-memory";
 
 /** Lines kept per conversation: the latest. */
 export const TRANSCRIPT_LIMIT = 20;
+
+/**
+ * The bot's lines redacted before: it says the same few sentences and card titles over and over, so each is redacted
+ * once (the newest 500 kept, each for an hour). A person's lines are never remembered.
+ */
+const botLines = new RecentMemory<string>(60 * 60 * 1000, 500);
 
 /** A line to add: `at` defaults to now. */
 export type TranscriptInput = Omit<TranscriptLine, "at"> & { at?: string };
@@ -20,8 +27,17 @@ export function authorOf(line: Pick<TranscriptLine, "from">): "person" | "bot" {
  * round trip; a helpdesk agent taking over sees what went before.
  */
 export function appendTranscript(existing: readonly TranscriptLine[] | undefined, lines: readonly TranscriptInput[], now: () => Date = () => new Date()): TranscriptLine[] {
-  const added = lines.map((line): TranscriptLine => ({ from: line.from, text: redact(line.text, { author: authorOf(line) }), at: line.at ?? now().toISOString() }));
+  const added = lines.map((line): TranscriptLine => ({ from: line.from, text: redactLine(line), at: line.at ?? now().toISOString() }));
   return [...(existing ?? []), ...added].slice(-TRANSCRIPT_LIMIT);
+}
+
+function redactLine(line: TranscriptInput): string {
+  if (authorOf(line) !== "bot") return redact(line.text);
+  const known = botLines.get(line.text);
+  if (known !== undefined) return known;
+  const redacted = redact(line.text, { author: "bot" });
+  botLines.set(line.text, redacted);
+  return redacted;
 }
 
 /** A button's words; for a button whose data names a choice, the words for each choice (by that field) and otherwise. */

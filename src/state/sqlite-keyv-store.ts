@@ -66,6 +66,8 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
+    // One key (a turn's conversation state, the usual read) is a plain lookup by primary key.
+    if (keys.length === 1) return this.get<Value>(keys[0] ?? "").then((value) => [value]);
     return settle(() => {
       const rows = this.query(`SELECT key, value FROM ${this.opts.table} WHERE key IN (SELECT value FROM json_each(?))`, JSON.stringify(keys)) as { key: string; value: StoredData<Value> }[];
       const byKey = new Map(rows.map((row) => [row.key, row.value]));

@@ -36,6 +36,8 @@ export interface OpenTelemetry {
   telemetry: Telemetry;
   /** Where Prometheus scrapes, with the port actually bound; undefined when the metrics server is off. */
   metricsUrl?: string;
+  /** True when metrics or traces go anywhere; false when every exporter is off and recording would be thrown away. */
+  exporting: boolean;
   /** Sends what is waiting, stops every exporter and closes the metrics server. Safe to call twice; never throws. */
   shutdown(): Promise<void>;
 }
@@ -53,7 +55,7 @@ export async function startOpenTelemetry(settings: OpenTelemetrySettings, logger
   const shutdown = (): Promise<void> => (stopped ??= stopAll(stops, logger));
   const metricsOn = settings.metricsPort !== undefined || settings.azureConnectionString !== undefined;
   const tracesOn = settings.otlpEndpoint !== undefined || settings.azureConnectionString !== undefined;
-  if (!metricsOn && !tracesOn) return { telemetry: new Telemetry(), shutdown };
+  if (!metricsOn && !tracesOn) return { telemetry: new Telemetry(), exporting: false, shutdown };
   try {
     stops.push(reportDiagnostics(logger));
     const resource = await serviceResource(settings);
@@ -67,7 +69,7 @@ export async function startOpenTelemetry(settings: OpenTelemetrySettings, logger
       },
       "telemetry on",
     );
-    return { telemetry: started.telemetry, metricsUrl: started.metricsUrl, shutdown };
+    return { telemetry: started.telemetry, metricsUrl: started.metricsUrl, exporting: true, shutdown };
   } catch (error) {
     await shutdown();
     throw error;

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, isSpanContextValid, trace } from "@opentelemetry/api";
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, isSpanContextValid, trace } from "@opentelemetry/api";
 import type { Attributes } from "@opentelemetry/api";
 
 /** The tracer every span of the bot comes from. */
@@ -29,6 +29,8 @@ export const spanAttributesAllowed: readonly string[] = [
 ];
 
 const ALLOWED = new Set(spanAttributesAllowed);
+/** What the API's global provider hands spans to while no tracer provider is registered. */
+const NO_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 const FIXED_WORD = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 
 /**
@@ -38,6 +40,7 @@ const FIXED_WORD = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
  * nothing.
  */
 export function inSpan<T>(name: string, attributes: Record<string, string | number | boolean>, fn: () => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+  if (!tracing()) return untraced(fn);
   return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes: allowedAttributes(attributes), kind }, async (span) => {
     try {
       return await fn();
@@ -50,6 +53,17 @@ export function inSpan<T>(name: string, attributes: Record<string, string | numb
       span.end();
     }
   });
+}
+
+/** True when a tracer provider is registered (spans would go somewhere). */
+function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_TRACER_PROVIDER;
+}
+
+/** Runs `fn` as {@link inSpan} would with no tracer: a throw becomes a rejection. */
+async function untraced<T>(fn: () => Promise<T>): Promise<T> {
+  return fn();
 }
 
 /** Adds attributes (on the allowed list, cut down as {@link inSpan} does) to the span in progress, if any. */
