@@ -24,7 +24,7 @@ const TARGETS = [
   ["src/policy/common/data-files.js", "loadCommonData"],
   ["src/adapters.js", "chooseDirectory"],
   ["src/adapters.js", "chooseMessageSender"],
-  ["src/directory/embedded-directory.js", "EmbeddedDirectory", "prototype.seedFromFile"],
+  ["src/directory/embedded-directory.js", "EmbeddedDirectory", "prototype.startSeeding"],
   ["src/first-login/follow-ups.js", "registerFirstLoginJobs"],
   ["src/telemetry/summary-job.js", "registerDailySummary"],
   ["src/app.js", "createApp"],
