@@ -1,7 +1,6 @@
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import type { ScryptOptions } from "node:crypto";
-import { availableParallelism } from "node:os";
-import pLimit from "p-limit";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { sharedHashingPool } from "./hashing-pool";
+import type { HashingPool } from "./hashing-pool";
 
 /** scrypt cost settings. */
 export interface ScryptCost {
@@ -21,22 +20,14 @@ const SALT_LENGTH = 16;
 const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
 
 /**
- * How many hashes run at once in this process: one core fewer than the machine has (at least one). scrypt runs on
- * libuv's thread pool, off the main thread, but each hash keeps a core busy for tens of milliseconds: with every core
- * hashing, other people's turns wait for the main thread to get a core back. The rest queue here, in order.
+ * scrypt of the secret, on the pool's worker threads. Each hash keeps a core busy for tens of milliseconds; the workers
+ * (one core fewer than the machine has, at least one) run at the lowest scheduling priority, so the main thread, and
+ * with it other people's turns, gets a core first. See `HashingPool`.
  */
-const hashing = pLimit(Math.max(1, availableParallelism() - 1));
-
-function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+function derive(pool: HashingPool, secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const N = 2 ** cost.log2N;
-  const options: ScryptOptions = { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r };
-  return hashing(
-    () =>
-      new Promise<Buffer>((resolve, reject) => {
-        // Secrets are compared as a person typed them, normalised so that é typed two ways is one password.
-        scrypt(secret.normalize("NFC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
-      }),
-  );
+  // Secrets are compared as a person typed them, normalised so that é typed two ways is one password.
+  return pool.scrypt(secret.normalize("NFC"), salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r });
 }
 
 /**
@@ -44,12 +35,16 @@ function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer>
  * `$scrypt$ln=15,r=8,p=1$<salt>$<key>` (base64), so the cost can be raised later without breaking old hashes.
  */
 export class PasswordHasher {
-  constructor(private readonly cost: ScryptCost = DEFAULT_SCRYPT_COST) {}
+  /** `pool`: where the hashes run; the process's shared pool unless given another (tests). */
+  constructor(
+    private readonly cost: ScryptCost = DEFAULT_SCRYPT_COST,
+    private readonly pool: HashingPool = sharedHashingPool(),
+  ) {}
 
   /** Hashes a secret with a fresh random salt. */
   async hash(secret: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH);
-    const key = await derive(secret, salt, this.cost);
+    const key = await derive(this.pool, secret, salt, this.cost);
     const { log2N, r, p } = this.cost;
     return `$scrypt$ln=${log2N},r=${r},p=${p}$${salt.toString("base64")}$${key.toString("base64")}`;
   }
@@ -61,7 +56,7 @@ export class PasswordHasher {
     const cost = { log2N: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
     if (cost.log2N < 10 || cost.log2N > 20 || cost.r < 1 || cost.p < 1) return false;
     const expected = Buffer.from(match[5], "base64");
-    const key = await derive(secret, Buffer.from(match[4], "base64"), cost);
+    const key = await derive(this.pool, secret, Buffer.from(match[4], "base64"), cost);
     return key.length === expected.length && timingSafeEqual(key, expected);
   }
 

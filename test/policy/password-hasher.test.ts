@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { HashingPool } from "../../src/policy/hashing-pool";
 import { PasswordHasher } from "../../src/policy/password-hasher";
 
 // A low cost keeps the suite quick; the format and the comparison are the same at any cost.
@@ -40,5 +42,32 @@ describe("PasswordHasher (scrypt)", () => {
     assert.equal(await hasher.matchesAny("second-password-2", history), true);
     assert.equal(await hasher.matchesAny("third-password-3", history), false);
     assert.equal(await hasher.matchesAny("anything at all", []), false);
+  });
+});
+
+describe("PasswordHasher on its worker threads", () => {
+  const pool = new HashingPool(1);
+  after(() => pool.close());
+
+  it("hashes many secrets at once, each verifying as its own", async () => {
+    const secrets = Array.from({ length: 40 }, (_, i) => `Concurrent-secret-${i}`);
+    const hashes = await Promise.all(secrets.map((secret) => hasher.hash(secret)));
+    const checks = await Promise.all(hashes.map((hash, i) => Promise.all([hasher.verify(secrets[i], hash), hasher.verify(secrets[(i + 1) % 40], hash)])));
+    assert.deepEqual(checks, secrets.map(() => [true, false]));
+  });
+
+  it("rejects a verify whose worker keeps stopping with an error that carries no secret", async () => {
+    const secret = "Never-in-an-error-57";
+    const own = new PasswordHasher({ log2N: 10, r: 8, p: 1 }, pool);
+    const hash = await own.hash(secret);
+    const verifying = own.verify(secret, hash);
+    await pool.crashWorkers();
+    await pool.crashWorkers();
+    await assert.rejects(verifying, (err: unknown) => {
+      assert.ok(err instanceof Error);
+      for (const text of [err.message, err.stack ?? "", inspect(err), JSON.stringify(err)]) assert.ok(!text.includes(secret));
+      return true;
+    });
+    assert.equal(await own.verify(secret, hash), true, "the pool recovers");
   });
 });
