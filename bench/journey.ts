@@ -16,8 +16,8 @@
  * - `BENCH_JOURNEY_ACCOUNTS` (200) — accounts in the fixture, mobiles 07700 900000 onwards (at most 1,000)
  * - `BENCH_JOURNEY_HISTORY` (4) — previous passwords per account (the bot checks the newest `PASSWORD_HISTORY`, 4)
  * - `BENCH_SCRYPT_LOG2N` — the bot's `SCRYPT_LOG2N`; unset, its configured default (15)
- * - `BENCH_UV_THREADPOOL_SIZE` — the bot process's libuv pool, which scrypt shares with file writes (the outbox)
- *   and any node-sqlite3 queries; unset, whatever `UV_THREADPOOL_SIZE` this process has, else Node's 4
+ * - `BENCH_UV_THREADPOOL_SIZE` — the bot process's libuv pool (file writes such as the outbox); hashing has worker
+ *   threads of its own (`src/policy/hashing-pool.ts`). Unset, whatever `UV_THREADPOOL_SIZE` this process has, else Node's 4
  * - `BENCH_STATE_URL` — the bot's store; a fresh SQLite file in a temporary directory by default (also `memory://`,
  *   where the bot hashes the fixture itself at start, or a Redis on 127.0.0.1)
  * - `BENCH_TIMEOUT_MS` (30000) — a turn, or a wait for a code, longer than this fails its journey
