@@ -19,6 +19,10 @@ import type { BreachStatus, BreachedPasswordChecker } from "./types";
 const MAX_READ_ENTRIES = 8192;
 /** Offset-table slots read at once when the table is checked at open (512 KiB). */
 const CHECK_SLOTS = 65_536;
+/** A lookup should read about this many entries at most (4 KiB) in one go when the coarse table is held. */
+const COARSE_TARGET_ENTRIES = 512;
+/** The coarse table is held only when it keeps at most every 8th slot (≤ 1 MiB); a denser one reads slots from disk. */
+const MIN_COARSE_STRIDE_BITS = 3;
 const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
 // Module-local copies for the lookup path: an import binding can be a getter under some loaders (tsx), which
 // costs more than the lookup itself.
@@ -42,10 +46,12 @@ function hexWord(hex: string, at: number): number {
 }
 
 /**
- * The offline exact index (format in `format.ts`). Nothing of the file is kept in memory: each lookup reads its
- * bucket's two offset-table slots (16 bytes) and then the bucket itself (~15 KiB at 2 × 10⁹ hashes), both positioned
- * reads served by the operating system's page cache, so memory does not grow with the corpus and an idle process
- * holds none of it. Lookups are synchronous and share one read buffer, so one instance serves one thread.
+ * The offline exact index (format in `format.ts`). Lookups read the file by positioned reads served by the
+ * operating system's page cache, so memory does not grow with the corpus. Where the corpus is small enough for it (up
+ * to about 67 million hashes), every few buckets' start is held in memory (a coarse copy of the offset table, at most
+ * 1 MiB: 256 KiB at 10 million), so a lookup is one read of the few buckets around the key (about 4 KiB at most);
+ * a bigger corpus reads its bucket's two offset-table slots (16 bytes) and then the bucket (~15 KiB at 2 × 10⁹
+ * hashes). Lookups are synchronous and share one read buffer, so one instance serves one thread.
  */
 export class OfflineBreachIndex implements BreachedPasswordChecker {
   private fd: number | undefined;
@@ -60,12 +66,20 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     private readonly file: string,
     /** Distinct 8-byte SHA-1 prefixes in the index. */
     readonly entries: number,
+    /** Every 2^strideBits-th bucket's first entry (and the end), or undefined when slots are read from disk. */
+    private readonly coarse: Float64Array | undefined,
+    private readonly strideBits: number,
   ) {
     this.fd = fd;
   }
 
-  /** Opens and validates an index file; throws {@link BreachIndexError} naming the file if it is missing or corrupt. */
-  static open(file: string): OfflineBreachIndex {
+  /**
+   * Opens and validates an index file; throws {@link BreachIndexError} naming the file if it is missing or corrupt.
+   *
+   * @param options.coarseTable - false to read the offset table from disk at every lookup whatever the corpus size,
+   *   as a corpus too big for the coarse table does (default true)
+   */
+  static open(file: string, options: { coarseTable?: boolean } = {}): OfflineBreachIndex {
     let fd: number;
     try {
       fd = fs.openSync(file, "r");
@@ -74,15 +88,19 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
       throw new BreachIndexError(`breach index ${file} ${reason} (build it with the breach index builder)`);
     }
     try {
-      return new OfflineBreachIndex(fd, file, OfflineBreachIndex.checkFile(fd, file));
+      const { entries, coarse, strideBits } = OfflineBreachIndex.checkFile(fd, file, options.coarseTable ?? true);
+      return new OfflineBreachIndex(fd, file, entries, coarse, strideBits);
     } catch (error) {
       fs.closeSync(fd);
       throw error;
     }
   }
 
-  /** Checks the header and the whole offset table, a chunk at a time; returns the entry count. */
-  private static checkFile(fd: number, file: string): number {
+  /**
+   * Checks the header and the whole offset table, a chunk at a time; returns the entry count and, when the corpus is
+   * small enough, the coarse table (see the class).
+   */
+  private static checkFile(fd: number, file: string, coarseTable: boolean): { entries: number; coarse?: Float64Array; strideBits: number } {
     const corrupt = (why: string): BreachIndexError => new BreachIndexError(`breach index ${file} is corrupt: ${why}`);
     const size = fs.fstatSync(fd).size;
     if (size < DATA_OFFSET) throw corrupt(`${size} bytes is shorter than the header and offset table`);
@@ -99,6 +117,9 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     if (size !== DATA_OFFSET + entries * PREFIX_BYTES) {
       throw corrupt(`${size} bytes, but a header of ${entries} entries needs ${DATA_OFFSET + entries * PREFIX_BYTES}`);
     }
+    const strideBits = coarseStrideBits(entries);
+    const coarse = coarseTable && strideBits >= MIN_COARSE_STRIDE_BITS ? new Float64Array((BUCKETS >>> strideBits) + 1) : undefined;
+    const stride = 2 ** strideBits;
     const slots = BUCKETS + 1;
     const chunk = Buffer.allocUnsafe(Math.min(CHECK_SLOTS, slots) * 8);
     const chunkView = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -112,10 +133,11 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
           throw corrupt(first + i === 0 && start !== 0 ? "offset table does not cover the entries" : `offset table slot ${first + i} is out of order`);
         }
         previous = start;
+        if (coarse && (first + i) % stride === 0) coarse[(first + i) / stride] = start;
       }
     }
     if (previous !== entries) throw corrupt("offset table does not cover the entries");
-    return entries;
+    return { entries, coarse, strideBits };
   }
 
   /** Whether a SHA-1 (40 hex digits, either case) is in the index. Synchronous: one positioned read. */
@@ -147,12 +169,22 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     const fd = this.fd;
     if (fd === undefined) throw new BreachIndexError(`breach index ${this.file} is closed`);
     const bucket = hi >>> SHIFT;
-    if (fs.readSync(fd, this.slots, 0, 16, TABLE + bucket * 8) !== 16) {
-      throw new BreachIndexError(`breach index ${this.file}: short read (file changed?)`);
+    let low: number;
+    let high: number;
+    const coarse = this.coarse;
+    if (coarse) {
+      // The few buckets around the key: entries are sorted across buckets, so one search finds it among them.
+      const at = bucket >>> this.strideBits;
+      low = coarse[at];
+      high = coarse[at + 1];
+    } else {
+      if (fs.readSync(fd, this.slots, 0, 16, TABLE + bucket * 8) !== 16) {
+        throw new BreachIndexError(`breach index ${this.file}: short read (file changed?)`);
+      }
+      const slots = this.slotView;
+      low = slots.getUint32(0, true) + slots.getUint32(4, true) * TWO_32;
+      high = slots.getUint32(8, true) + slots.getUint32(12, true) * TWO_32;
     }
-    const slots = this.slotView;
-    let low = slots.getUint32(0, true) + slots.getUint32(4, true) * TWO_32;
-    let high = slots.getUint32(8, true) + slots.getUint32(12, true) * TWO_32;
     while (high - low > MAX_READ_ENTRIES) {
       const mid = low + Math.floor((high - low) / 2);
       this.read(fd, mid, 1);
@@ -187,4 +219,13 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     const got = fs.readSync(fd, this.buffer, 0, bytes, DATA + first * ENTRY);
     if (got !== bytes) throw new BreachIndexError(`breach index ${this.file}: short read (file changed?)`);
   }
+}
+
+/**
+ * log2 of how many buckets a coarse-table slot spans: as many as hold about {@link COARSE_TARGET_ENTRIES} entries on
+ * average (SHA-1 spreads them evenly), a power of two from 0 (every slot) to all the buckets.
+ */
+function coarseStrideBits(entries: number): number {
+  const perBucket = Math.max(entries, 1) / BUCKETS;
+  return Math.max(0, Math.min(BUCKET_BITS, Math.floor(Math.log2(COARSE_TARGET_ENTRIES / perBucket))));
 }

@@ -82,6 +82,33 @@ describe("offline breach index", function () {
     }
   });
 
+  it("answers the same with the coarse table in memory as with every slot read from disk, at every bucket edge", async function () {
+    // 60k random hashes: with the coarse table, a lookup searches several buckets at once.
+    const present = [...new Set(Array.from({ length: 60_000 }, () => crypto.randomBytes(20).toString("hex").toUpperCase()))].sort();
+    const file60k = dir.file("random-60k.bin");
+    await buildIndex(lines(present.map((h) => `${h}:1`)), file60k, { format: "hibp" });
+    const coarse = OfflineBreachIndex.open(file60k);
+    const disk = OfflineBreachIndex.open(file60k, { coarseTable: false });
+    try {
+      const probes = [...present, ...Array.from({ length: 20_000 }, () => crypto.randomBytes(20).toString("hex").toUpperCase())];
+      // The first and last possible key of buckets spread over the whole range (bucket = the first 20 bits).
+      for (let bucket = 0; bucket < 2 ** 20; bucket += 4099) {
+        const prefix = bucket.toString(16).toUpperCase().padStart(5, "0");
+        probes.push(prefix + "0".repeat(35), prefix + "F".repeat(35));
+      }
+      probes.push("0".repeat(40), "F".repeat(40));
+      const known = new Set(present.map((h) => h.slice(0, 16)));
+      for (const probe of probes) {
+        const expected = known.has(probe.slice(0, 16));
+        assert.equal(coarse.hasSha1(probe), expected, `coarse ${probe}`);
+        assert.equal(disk.hasSha1(probe), expected, `disk ${probe}`);
+      }
+    } finally {
+      await coarse.close();
+      await disk.close();
+    }
+  });
+
   it("handles an empty index", async function () {
     const empty = dir.file("empty.bin");
     assert.equal((await buildIndex(lines([]), empty, { format: "hibp" })).entries, 0);
