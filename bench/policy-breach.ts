@@ -108,6 +108,7 @@ async function lookupChild(file: string): Promise<void> {
   const asyncSeconds = (performance.now() - start) / 1000;
   const after = rssMiB();
   const buffers = process.memoryUsage().arrayBuffers / 2 ** 20;
+  const entries = index.entries;
   await index.close();
   const n = hex.length.toLocaleString("en-GB");
   console.log(
@@ -115,8 +116,12 @@ async function lookupChild(file: string): Promise<void> {
       `     check(): ${fmt(passwords.length / asyncSeconds / 1e6)} M lookups/s incl. SHA-1 (${breached.toLocaleString("en-GB")} breached)\n` +
       `     fresh process RSS ${fmt(before, 1)} MiB → +${fmt(opened - before, 1)} after open → ` +
       `+${fmt(afterSync - before, 1)} after the hasSha1 run → +${fmt(after - before, 1)} after the check() run ` +
-      `(V8 heap growth from 1 M promises); buffers in use ${fmt(buffers, 1)} MiB (the offset table stays on disk)`,
+      `(V8 heap growth from 1 M promises); buffers in use ${fmt(buffers, 1)} MiB (the file stays on disk; the coarse offset table is in these buffers)`,
   );
+  if (entries >= 10_000_000) {
+    const rate = passwords.length / asyncSeconds / 1e6;
+    console.log(`     goal ≥ 0.5 M lookups/s incl. SHA-1 at 10 M entries: ${rate >= 0.5 ? "met" : "NOT met"} (${fmt(rate)} M/s)`);
+  }
 }
 
 const SIZES = [1_000_000, 10_000_000];
