@@ -1,7 +1,6 @@
 import { noteOnSpan } from "./telemetry/spans";
 import { answerFailedTurn } from "./turn-errors";
 import { randomUUID } from "node:crypto";
-import { TurnState } from "@microsoft/teams-ai";
 import type { Application } from "@microsoft/teams-ai";
 import { HelpdeskApplication } from "./helpdesk-application";
 import type { TeamsAdapter } from "@microsoft/teams-ai";
@@ -24,8 +23,8 @@ import { MAX_TEXT_CHARS, matchIntent } from "./intents";
 import type { Intent } from "./intents";
 import type { Logger } from "./logger";
 import type { ProactiveHooks } from "./proactive";
-import { activeJourneyOf, activePromptOf, bindTurnId, bindTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
-import type { HelpdeskConversationState, HelpdeskTurnState } from "./turn-state";
+import { activeJourneyOf, activePromptOf, bindTurnId, bindTurnState, ConversationTurnState, DialogStateAccessor, hasActiveDialog, turnLogOf, turnStateOf } from "./turn-state";
+import type { HelpdeskTurnState } from "./turn-state";
 import { appendTranscript } from "./handoff/transcript";
 import { handoffOptionsOf, isAgentVerb, isGlobalVerb, isMessage, isPersonalMessage, isPrivate, taskOf, verbOf } from "./activity-facts";
 import { WITHHELD, startTranscript, transcriptSoFar, turnLinesOf } from "./turn-transcript";
@@ -100,7 +99,7 @@ export function createApp(deps: AppDependencies): Application<HelpdeskTurnState>
     removeRecipientMention: true,
     startTypingTimer: false,
     longRunningMessages: false,
-    turnStateFactory: () => new TurnState<HelpdeskConversationState>(),
+    turnStateFactory: () => new ConversationTurnState(),
   });
 
   const dialogs = new DialogSet(new DialogStateAccessor());

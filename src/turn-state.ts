@@ -1,5 +1,5 @@
 import type { TranscriptLine } from "./handoff/ports";
-import type { TurnState } from "@microsoft/teams-ai";
+import { TurnState } from "@microsoft/teams-ai";
 import type { StatePropertyAccessor, TurnContext } from "botbuilder";
 import type { DialogState } from "botbuilder-dialogs";
 import type { Logger } from "./logger";
@@ -16,6 +16,29 @@ export interface HelpdeskConversationState {
 
 /** The teams-ai turn state the bot uses. */
 export type HelpdeskTurnState = TurnState<HelpdeskConversationState>;
+
+/**
+ * teams-ai's turn state with the conversation scope only. The bot keeps nothing per user in turn state (what it knows
+ * of a person lives in the directory and the links), so the user scope teams-ai would read every turn is left out:
+ * each turn reads one storage item instead of two.
+ */
+export class ConversationTurnState extends TurnState<HelpdeskConversationState> {
+  /** Never read or written to storage: teams-ai looks here every turn for a sign-in in progress, which the bot never starts. */
+  private readonly unsavedUser: Record<string, unknown> = {};
+
+  protected override async onComputeStorageKeys(context: TurnContext): Promise<Record<string, string>> {
+    const { conversation } = await super.onComputeStorageKeys(context);
+    return { conversation };
+  }
+
+  override get user(): Record<string, unknown> {
+    return this.unsavedUser;
+  }
+
+  override set user(_value: Record<string, unknown>) {
+    throw new Error("The bot keeps nothing per user in turn state.");
+  }
+}
 
 const TURN_STATE = Symbol("helpdesk.turnState");
 const TURN_LOG = Symbol("helpdesk.turnLog");

@@ -4,7 +4,7 @@ import { TestAdapter, TurnContext } from "botbuilder";
 import type { Activity } from "botbuilder";
 import { DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog } from "botbuilder-dialogs";
 import { openStateStore } from "../src/state";
-import { bindTurnState, DialogStateAccessor, hasActiveDialog } from "../src/turn-state";
+import { bindTurnState, ConversationTurnState, DialogStateAccessor, hasActiveDialog } from "../src/turn-state";
 import type { HelpdeskConversationState, HelpdeskTurnState } from "../src/turn-state";
 
 const activity = (text: string): Partial<Activity> => ({
@@ -62,5 +62,30 @@ describe("DialogStateAccessor over the teams-ai turn state", () => {
   it("refuses to run without a bound turn state rather than losing the dialog", async () => {
     const context = new TurnContext(new TestAdapter(), activity("hi"));
     await assert.rejects(async () => new DialogStateAccessor().get(context), /No turn state is bound/);
+  });
+});
+
+describe("ConversationTurnState", () => {
+  it("reads and writes only the conversation's item: nothing per user is ever loaded or stored", async () => {
+    const store = await openStateStore("memory://");
+    const reads: string[][] = [];
+    const writes: string[][] = [];
+    const storage = {
+      read: (keys: string[]) => (reads.push(keys), store.storage.read(keys)),
+      write: (changes: Record<string, unknown>) => (writes.push(Object.keys(changes)), store.storage.write(changes)),
+      delete: (keys: string[]) => store.storage.delete(keys),
+    };
+    await store.storage.write({ "msteams/bot/users/user-1": { planted: true } });
+    const context = new TurnContext(new TestAdapter(), activity("hello"));
+    const state = new ConversationTurnState();
+    await state.load(context, storage);
+    assert.deepEqual(state.user, {}, "a stored user item is not read");
+    state.user.note = "kept only for this turn";
+    state.conversation.journeyOwner = "someone";
+    await state.save(context, storage);
+    assert.deepEqual(reads, [["msteams/bot/conversations/conversation-1"]]);
+    assert.deepEqual(writes, [["msteams/bot/conversations/conversation-1"]]);
+    assert.throws(() => (state.user = {}), /nothing per user/);
+    await store.close();
   });
 });
