@@ -11,6 +11,12 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /** Every this many claims in a namespace, expired entries are deleted (SQLite, unlike Redis, keeps them). */
 const SWEEP_EVERY = 500;
+/**
+ * Rows one sweep looks at: the next this many after where the last sweep stopped, wrapping round at the end, so a
+ * sweep's cost stays the same however big the table grows (a full scan of 100,000 claims took 1–2 ms, all of it on
+ * the thread that answers turns). Twice {@link SWEEP_EVERY}, so sweeping keeps up with claiming.
+ */
+const SWEEP_ROWS = 1000;
 
 /**
  * A SQLite file: one table per namespace (`keyv_<name>`, columns `key` and `value`, the layout @keyv/sqlite uses),
@@ -58,7 +64,12 @@ export function sqliteBackend(file: string): Backend {
         `INSERT INTO ${table} (key, value) VALUES (?, ?) ` +
         `ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
         `WHERE json_extract(${table}.value, '$.expires') < ? RETURNING key`;
-      const sweep = `DELETE FROM ${table} WHERE json_extract(value, '$.expires') < ?`;
+      const sweepWindow = `SELECT rowid FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ${SWEEP_ROWS}`;
+      const sweep: Sweep = {
+        delete: `DELETE FROM ${table} WHERE rowid IN (${sweepWindow}) AND json_extract(value, '$.expires') < ?`,
+        end: `SELECT max(rowid) AS last, count(*) AS rows FROM (${sweepWindow})`,
+        from: 0,
+      };
       let claims = 0;
       return {
         // keyv's namespace stays undefined: the table is the namespace (and @keyv/sqlite's clear() empties it).
@@ -95,10 +106,23 @@ export function sqliteBackend(file: string): Backend {
   };
 }
 
-/** Deletes expired claims; housekeeping only, so a failure must not fail the claim that triggered it. */
-function sweepQuietly(store: SqliteKeyvStore, sql: string, now: number): void {
+/** Where the sweep of one namespace's table is, and its two statements. */
+interface Sweep {
+  readonly delete: string;
+  readonly end: string;
+  /** The rowid the next sweep starts after. */
+  from: number;
+}
+
+/**
+ * Deletes the expired entries among the next {@link SWEEP_ROWS} rows after `sweep.from`, then moves `from` past them
+ * (back to the start after the last row). Housekeeping only, so a failed sweep must not fail the claim that triggered it.
+ */
+function sweepQuietly(store: SqliteKeyvStore, sweep: Sweep, now: number): void {
   try {
-    store.query(sql, now);
+    const [window] = store.query(sweep.end, sweep.from) as Array<{ last: number | null; rows: number }>;
+    store.query(sweep.delete, sweep.from, now);
+    sweep.from = window && window.rows === SWEEP_ROWS && window.last !== null ? window.last : 0;
   } catch {
     // The next sweep will try again.
   }

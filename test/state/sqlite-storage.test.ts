@@ -56,6 +56,29 @@ describe("SQLite state file", function () {
     }
   });
 
+  it("sweeps a bounded window of rows at a time, moving on each sweep, so a big table never stalls a claim", async function () {
+    const store = await openStateStore(`sqlite://${file}`);
+    const raw = new BetterSqlite(file);
+    try {
+      assert.equal(await store.claim("window", "first", 3_600_000), true);
+      const insert = raw.prepare("INSERT INTO keyv_window (key, value) VALUES (?, ?)");
+      const far = JSON.stringify({ value: true, expires: Date.now() + 3_600_000 });
+      raw.transaction(() => {
+        for (let i = 0; i < 1500; i++) insert.run(`long-lived:${i}`, far);
+        for (let i = 0; i < 300; i++) insert.run(`expired:${i}`, '{"value":true,"expires":1}');
+      })();
+      const expired = (): number => (raw.prepare("SELECT count(*) AS n FROM keyv_window WHERE key LIKE 'expired:%'").get() as { n: number }).n;
+      for (let i = 2; i <= 500; i++) await store.claim("window", `claim:${i}`, 3_600_000);
+      assert.equal(expired(), 300, "the first sweep looked only at the oldest 1,000 rows, none of them expired");
+      for (let i = 501; i <= 1000; i++) await store.claim("window", `claim:${i}`, 3_600_000);
+      assert.equal(expired(), 0, "the next sweep went on from there and deleted them");
+      assert.equal((raw.prepare("SELECT count(*) AS n FROM keyv_window").get() as { n: number }).n, 1 + 1500 + 999);
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+
   it("gives native() the store's connection to the file and a table apart from keyv's", async function () {
     const [a, b] = [await openStateStore(`sqlite://${file}`), await openStateStore(`sqlite://${file}`)];
     try {
