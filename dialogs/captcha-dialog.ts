@@ -47,7 +47,9 @@ export class CaptchaDialog extends HelpdeskDialog {
     const { imageDataUri, answerHash } = await captcha.create();
     const challengeId = randomUUID();
     const card = MessageFactory.attachment(captchaCard({ image: imageDataUri, error, challengeId }));
-    return { prompt: card, retryPrompt: card, validations: { verbs: [Verb.SubmitCaptcha, Verb.RefreshCaptcha] }, answerHash, challengeId, inPlace: true };
+    // One copy of the card (its picture is most of the conversation's state while the captcha is open): a retry
+    // shows the prompt itself when there is no retry prompt.
+    return { prompt: card, validations: { verbs: [Verb.SubmitCaptcha, Verb.RefreshCaptcha] }, answerHash, challengeId, inPlace: true };
   }
 
   private async validate(prompt: PromptValidatorContext<CardSubmission>): Promise<boolean> {

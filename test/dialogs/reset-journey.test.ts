@@ -178,6 +178,9 @@ describe("reset journey, branch by branch (DialogTestClient on the real services
       await withCaptcha.say("hi");
       const first = await withCaptcha.send(JANE);
       assert.match(JSON.stringify(first), /type the characters you see/i);
+      const picture = /data:image\/[a-z+]+;base64,[A-Za-z0-9+/=]{40}/.exec(JSON.stringify(first))?.[0] ?? "no picture";
+      const kept = JSON.stringify(withCaptcha.client.dialogContext.stack);
+      assert.equal(kept.split(picture).length - 1, 1, "the picture is kept once in the dialog state, not once per prompt");
       const wrong = await withCaptcha.send({ verb: Verb.SubmitCaptcha, captchaAnswer: "wrong", challengeId: pictureOf(first) });
       assert.match(JSON.stringify(wrong), /didn't match the picture/);
       assert.notEqual(pictureOf(wrong), pictureOf(first), "a new picture");
