@@ -9,16 +9,19 @@ const UK = "Europe/London";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-const wallClock = new Intl.DateTimeFormat("en-GB", {
-  timeZone: UK,
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
+/** Made on first use: the UK time zone's data costs start-up time and memory that a bot with no summary never needs. */
+let wallClock: Intl.DateTimeFormat | undefined;
+const wallClockFormat = (): Intl.DateTimeFormat =>
+  (wallClock ??= new Intl.DateTimeFormat("en-GB", {
+    timeZone: UK,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }));
 
 /** A time of day as written in settings: `HH:MM` on the 24-hour clock. */
 export const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -34,7 +37,7 @@ interface WallClock {
 /** What a clock in the UK reads at `at`. */
 function ukWallClock(at: Date): WallClock {
   const parts: Record<string, number> = {};
-  for (const part of wallClock.formatToParts(at)) if (part.type !== "literal") parts[part.type] = Number(part.value);
+  for (const part of wallClockFormat().formatToParts(at)) if (part.type !== "literal") parts[part.type] = Number(part.value);
   return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute };
 }
 
