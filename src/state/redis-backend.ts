@@ -20,6 +20,9 @@ redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `;
 
+/** Namespaces that may share the client, each with its own listeners on it (the bot opens about fifteen). */
+const MAX_NAMESPACES = 64;
+
 /**
  * A Redis server: one client shared by one @keyv/redis adapter per namespace. The adapter keeps keys as
  * `<namespace>::<key>`; the atomic write goes through the same client with a Lua script, and a claim is one
@@ -42,6 +45,9 @@ export function redisBackend(url: string, timeoutMs: number): Backend {
   });
   // Connection errors are reported through failing commands and ping(); without a listener they would crash.
   client.on("error", () => undefined);
+  // Each namespace's adapter listens to the shared client for its connection events: the namespaces are a fixed set
+  // (about fifteen), so Node's default of 10 listeners per event would only print a false leak warning.
+  client.setMaxListeners(MAX_NAMESPACES);
   // connect() marks the client open synchronously, so the adapters use it as is and never race to connect it.
   const connecting = client.connect().then(
     () => undefined,

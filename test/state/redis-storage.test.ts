@@ -69,6 +69,22 @@ if (redisUrl === "") {
       }
     });
 
+    it("opens as many namespaces as the bot uses on one client without a listener-leak warning", async function () {
+      const store = await open();
+      const warnings: string[] = [];
+      const onWarning = (warning: Error): void => void warnings.push(warning.name);
+      process.on("warning", onWarning);
+      try {
+        for (let i = 0; i < 20; i++) await store.keyv(`namespace_${i}`).get("nothing");
+        // Warnings are emitted on the next tick.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        assert.deepEqual(warnings.filter((name) => name === "MaxListenersExceededWarning"), []);
+      } finally {
+        process.off("warning", onWarning);
+        await store.close();
+      }
+    });
+
     it("hands native() the store's client with the prefix <prefix><namespace>::", async function () {
       const store = await open();
       try {
