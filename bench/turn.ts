@@ -19,7 +19,7 @@
  * - `BENCH_TELEMETRY` (on) — also run the bot with metrics and tracing on (METRICS_PORT, OTLP traces to a local
  *   collector that drops them) in the same rounds, and print what they cost per turn; `off` leaves that server out
  * - `BENCH_CPU_PROF` — a directory: V8's CPU profiler runs in the echo, stateful echo and bot processes during the
- *   counted rounds and writes `echo.cpuprofile`, `stateful.cpuprofile` and `bot.cpuprofile` there (summarise with `npx tsx bench/profile-summary.ts <file>`;
+ *   counted rounds and writes `echo.cpuprofile`, `stateful.cpuprofile`, `bot.cpuprofile` (and `bot+.cpuprofile`) there (summarise with `npx tsx bench/profile-summary.ts <file>`;
  *   open in Chrome DevTools or speedscope for a flame graph)
  */
 import fs from "node:fs";
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     if (settings.warmupSeconds > 0) {
       for (const r of runs) await measure(r.server, r.target, { ...base, seconds: settings.warmupSeconds, round: "warm-up" });
     }
-    const profiled = settings.cpuProfDir ? [run("echo"), run("stateful"), run("bot")] : [];
+    const profiled = settings.cpuProfDir ? runs.filter((r) => ["echo", "stateful", "bot", "bot+"].includes(r.name)) : [];
     await Promise.all(profiled.map((r) => r.server.profile("start")));
     for (let round = 1; round <= settings.rounds; round += 1) {
       for (const r of runs) await measure(r.server, r.target, { ...base, seconds: settings.roundSeconds, round: `round ${round}` }, r.tally);
