@@ -14,7 +14,7 @@ import { PhoneCodeDialog } from "./phone-code-dialog";
 import { AppCodeDialog } from "./app-code-dialog";
 import { NewPasswordDialog } from "./new-password-dialog";
 import type { NewPasswordResult } from "./new-password-dialog";
-import { audit, deliver, sayBlocked, userKey } from "./reset-services";
+import { audit, deliver, sayBlocked, TOO_MANY_RESETS_MESSAGE, userKey } from "./reset-services";
 import type { ResetServices } from "./reset-services";
 import { resetStepOf, wasBlocked } from "./reset-telemetry";
 import type { ResetEnd, ResetStep } from "./reset-telemetry";
@@ -144,6 +144,10 @@ export class ResetPasswordDialog extends HelpdeskDialog {
 
   private async passwordStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (step.result !== true) return step.endDialog();
+    // Checked once the person has proved who they are, so the answer tells nobody else anything about the account.
+    if (!(await this.services.throttles.check("resetCompleted", (step.values as ResetValues).email ?? "")).allowed) {
+      return this.blocked(step, "too-many-resets", TOO_MANY_RESETS_MESSAGE);
+    }
     return step.beginDialog(DialogId.NewPassword, { email: (step.values as ResetValues).email });
   }
 
@@ -169,8 +173,8 @@ export class ResetPasswordDialog extends HelpdeskDialog {
     return account?.mobile ? "email and a text to your mobile" : "email";
   }
 
-  private async blocked(step: WaterfallStepContext, reason: string): Promise<DialogTurnResult> {
-    await sayBlocked(step.context, this.services);
+  private async blocked(step: WaterfallStepContext, reason: string, text?: string): Promise<DialogTurnResult> {
+    await sayBlocked(step.context, this.services, text);
     await audit(step.context, this.services, { type: "reset.blocked", outcome: "blocked", email: (step.values as ResetValues).email, detail: reason });
     return step.endDialog();
   }

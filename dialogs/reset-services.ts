@@ -48,14 +48,22 @@ export const BLOCKED_MESSAGE =
   "This lasts up to 24 hours. If you need to get in sooner, the helpdesk can help.";
 
 /**
+ * Said, once the person has proved who they are, when the account's password was already reset as often as an hour
+ * allows (Entra's limit: 5). Only the account's owner can get this far, so it can say what happened.
+ */
+export const TOO_MANY_RESETS_MESSAGE =
+  "This account's password has already been reset 5 times in the last hour, which is the most allowed. " +
+  "Please try again later, or the helpdesk can help.";
+
+/**
  * Tells the person they are blocked, with the helpdesk's details and an offer to talk to it here. The offer names
  * the step that failed on this turn, if one did (see {@link failedStepOf}).
  */
-export async function sayBlocked(context: TurnContext, services: ResetServices): Promise<void> {
+export async function sayBlocked(context: TurnContext, services: ResetServices, text = BLOCKED_MESSAGE): Promise<void> {
   markBlocked(context);
   const offer = { title: "Talk to the helpdesk", reason: "Someone from the helpdesk can chat with you here, or you can contact them:" };
   await context.sendActivity({
-    text: BLOCKED_MESSAGE,
+    text,
     attachments: [handoffOfferCard({ ...offer, trigger: "locked-out" satisfies HandoffTrigger, step: failedStepOf(context) ?? "", ...services.helpdesk, primary: true })],
   });
 }

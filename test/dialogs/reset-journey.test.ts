@@ -4,6 +4,7 @@ import { latestCode, readOutbox } from "../support/outbox";
 import { Verb } from "../../cards/verbs";
 import { currentTotp } from "../../src/verification";
 import { ASK_EMAIL, SESSION_EXPIRED } from "../../dialogs/reset-password-dialog";
+import { TOO_MANY_RESETS_MESSAGE } from "../../dialogs/reset-services";
 import { CANCELLED_MESSAGE } from "../../dialogs/base-dialog";
 import { NOT_A_MOBILE, WRONG_CODE, EXPIRED_CODE } from "../../dialogs/phone-code-dialog";
 import { APP_CODE_WRONG } from "../../dialogs/app-code-dialog";
@@ -114,6 +115,23 @@ describe("reset journey, branch by branch (DialogTestClient on the real services
     ];
     for (const [candidate, message] of cases) assert.match(await h.say(password(candidate)), message, candidate);
     assert.match(await h.say(password(GOOD)), /Your password has been changed/);
+  });
+
+  it("after 5 completed resets in an hour, a 6th is refused once the person has proved who they are, and nothing changes", async () => {
+    const passwords = ["Violet-Compass-Thunder-1", "Amber-Harbour-Meadow-2", "Copper-Lantern-Willow-3", "Silver-Orchard-Falcon-4", "Maple-Station-Quartz-5"];
+    for (const next of passwords) {
+      await toCode();
+      assert.match(await h.say(latestCode(h.outbox, JANE_MOBILE)), /Choose a new password/);
+      assert.match(await h.say(password(next)), /Your password has been changed/, next);
+    }
+    const before = (await h.services.directory.findByEmail(JANE))?.passwordHash;
+    await toCode();
+    const refused = await h.say(latestCode(h.outbox, JANE_MOBILE));
+    assert.match(refused, new RegExp(TOO_MANY_RESETS_MESSAGE.slice(0, 60)));
+    assert.match(refused, /Talk to the helpdesk/);
+    assert.doesNotMatch(refused, /Choose a new password/);
+    assert.equal((await h.services.directory.findByEmail(JANE))?.passwordHash, before, "the last password still stands");
+    assert.equal(await h.say("hi"), ASK_EMAIL, "the conversation is usable again");
   });
 
   it("unknown address: the same steps and words, generic methods, a made-up but stable hint, never a code", async () => {
