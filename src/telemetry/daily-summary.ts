@@ -1,6 +1,5 @@
 import { METRICS } from "./catalogue";
-import type { CounterName } from "./catalogue";
-import type { TallyBucket } from "./daily-tally";
+import type { TalliedCounter, TallyBucket } from "./daily-tally";
 import { hourStart } from "./uk-clock";
 
 const HOUR = 3600_000;
@@ -54,13 +53,13 @@ export function summariseDay(buckets: readonly TallyBucket[], end: Date): DailyS
     const at = Date.parse(bucket.hour);
     return at >= firstHour && at <= lastHour;
   });
-  const total = (metric: CounterName, where: Record<string, string> = {}, from = inRange): number =>
+  const total = (metric: TalliedCounter, where: Record<string, string> = {}, from = inRange): number =>
     from.reduce(
       (sum, bucket) =>
         sum + bucket.counts.filter((c) => c.metric === metric && Object.entries(where).every(([k, v]) => c.labels[k] === v)).reduce((s, c) => s + c.value, 0),
       0,
     );
-  const byLabel = (metric: CounterName, label: string, where: Record<string, string> = {}): Map<string, number> => {
+  const byLabel = (metric: TalliedCounter, label: string, where: Record<string, string> = {}): Map<string, number> => {
     const found = new Map<string, number>();
     for (const bucket of inRange) {
       for (const count of bucket.counts) {

@@ -11,10 +11,11 @@ const HOUR = 3600_000;
 /** The histograms whose values are kept (for the summary's median and 90th percentile): only the handoff wait. */
 const SAMPLED: ReadonlySet<HistogramName> = new Set<HistogramName>(["helpdesk_handoff_wait"]);
 /**
- * The counters kept: the ones the morning summary reads. The others (turns, store operations, messages…) are for the
- * dashboards only, so keeping them here would cost every turn work and the store space for nothing.
+ * The counters kept: the ones the morning summary reads (it can read no other: see {@link TalliedCounter}). The others
+ * (turns, store operations, messages…) are for the dashboards only, so keeping them here would cost every turn work
+ * and the store space for nothing.
  */
-const TALLIED: ReadonlySet<CounterName> = new Set<CounterName>([
+const TALLIED_COUNTERS = [
   "helpdesk_resets_completed",
   "helpdesk_resets_ended",
   "helpdesk_verifications",
@@ -22,7 +23,10 @@ const TALLIED: ReadonlySet<CounterName> = new Set<CounterName>([
   "helpdesk_handoffs_taken",
   "helpdesk_handoffs_timed_out",
   "helpdesk_first_logins_completed",
-]);
+] as const satisfies readonly CounterName[];
+/** A counter the tally keeps, and so the only kind the summary can total. */
+export type TalliedCounter = (typeof TALLIED_COUNTERS)[number];
+const TALLIED: ReadonlySet<CounterName> = new Set<CounterName>(TALLIED_COUNTERS);
 
 /** One counter's total for one set of labels in an hour (or a range of hours). */
 export interface TallyCount {
