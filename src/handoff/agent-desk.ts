@@ -10,14 +10,8 @@ import { codeSubject, timeoutJobId } from "./subjects";
 import { OUTCOMES, agentName, personName } from "./request-card";
 import type { OutcomeChoice } from "./request-card";
 import * as say from "./wording";
-
-/** What an agent's button carries (only `handoffId`, `outcome` and `note` are read; the rest is ignored). */
-interface AgentSubmit {
-  verb: string;
-  handoffId?: string;
-  outcome?: string;
-  note?: string;
-}
+import { isBotAdded, isEditOrDelete, isOverheard, mentionsBot, senderOf, submitOf } from "./agent-activity";
+import type { AgentSubmit } from "./agent-activity";
 
 /** The longest outcome note kept. */
 const NOTE_LIMIT = 280;
@@ -291,48 +285,4 @@ function notRelayed(record: HandoffRecord, person: string): string {
   if (record.status === "closed") return say.notRelayedEnded(person);
   if (record.status === "waiting" || !record.agent) return say.notRelayedWaiting(person);
   return say.notRelayedNotYours(person, record.agent.name);
-}
-
-/** True when the message @mentions the bot. */
-function mentionsBot(context: TurnContext): boolean {
-  const { entities = [], recipient } = context.activity;
-  return entities.some((e) => e.type === "mention" && (e as { mentioned?: { id?: unknown } }).mentioned?.id === recipient?.id);
-}
-
-/**
- * True for a message in a team's channel that does not @mention the bot and is no card press: Teams sends those only
- * under the permission to read every channel message of the team, and nobody was talking to the bot.
- */
-function isOverheard(context: TurnContext): boolean {
-  const { type, conversation } = context.activity;
-  const value: unknown = context.activity.value;
-  return type === (ActivityTypes.Message as string) && conversation?.conversationType === "channel" && value === undefined && !mentionsBot(context);
-}
-
-/** True for Teams' notice that a message was edited or deleted. */
-function isEditOrDelete(context: TurnContext): boolean {
-  const type = context.activity.type;
-  return type === (ActivityTypes.MessageUpdate as string) || type === (ActivityTypes.MessageDelete as string);
-}
-
-/** True when this activity says the bot itself was just added to the conversation (installed in the team). */
-function isBotAdded(context: TurnContext): boolean {
-  const { type, membersAdded = [], recipient } = context.activity;
-  return type === (ActivityTypes.ConversationUpdate as string) && membersAdded.some((m) => m.id === recipient?.id);
-}
-
-/** The sender of the turn, for the audit of a refused press. */
-function senderOf(context: TurnContext): HandoffParty {
-  const from = context.activity.from;
-  return { id: from?.id ?? "unknown", aadObjectId: from?.aadObjectId };
-}
-
-/** A card submit's verb and the fields agents' cards send; undefined for a message without a submit. */
-function submitOf(context: TurnContext): AgentSubmit | undefined {
-  const value: unknown = context.activity.value;
-  if (typeof value !== "object" || value === null) return undefined;
-  const { verb, handoffId, outcome, note } = value as Record<string, unknown>;
-  if (typeof verb !== "string") return undefined;
-  const text = (field: unknown, max: number): string | undefined => (typeof field === "string" && field.length <= max ? field : undefined);
-  return { verb, handoffId: text(handoffId, 100), outcome: text(outcome, 40), note: typeof note === "string" ? note : undefined };
 }
