@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import BetterSqlite from "better-sqlite3";
 import Keyv from "keyv";
+import { SqliteCheckpointer } from "./sqlite-checkpointer";
 import { SqliteKeyvStore, settle } from "./sqlite-keyv-store";
 import type { Backend, Namespace } from "./backend";
 import { claimEntry, keyvOptions } from "./stored-entry";
@@ -21,15 +22,17 @@ const SWEEP_ROWS = 1000;
 /**
  * A SQLite file: one table per namespace (`keyv_<name>`, columns `key` and `value`, the layout @keyv/sqlite uses),
  * all on one synchronous connection (better-sqlite3: a statement costs what SQLite takes, with no thread hop; one
- * connection per process, so the process never waits on its own locks). Compare-and-set is one upsert statement
- * whose update applies only when the stored eTag matches, so it is atomic across processes; RETURNING tells whether
- * a row was written. A claim is the same kind of upsert, applied only when the stored entry has expired. native()
- * gives a namespace the same connection and the table `native_<name>`: one SQLite library and one connection per
- * file in the process (two copies of SQLite on one file in one process can lose each other's locks).
+ * connection reads and writes for the process, so the process never waits on its own locks). Compare-and-set is one
+ * upsert statement whose update applies only when the stored eTag matches, so it is atomic across processes;
+ * RETURNING tells whether a row was written. A claim is the same kind of upsert, applied only when the stored entry
+ * has expired. native() gives a namespace the same connection and the table `native_<name>`: one SQLite library per
+ * file in the process (two copies of SQLite on one file in one process can lose each other's locks). The WAL is
+ * copied back into the file by {@link SqliteCheckpointer} on a worker thread, through the same library: a PASSIVE
+ * checkpoint there never blocks the main connection's reads or writes.
  *
  * @param file - absolute path of the database file; its folder is created if missing
  */
-export function sqliteBackend(file: string): Backend {
+export function sqliteBackend(file: string): Backend & { readonly checkpointer: SqliteCheckpointer } {
   mkdirSync(path.dirname(file), { recursive: true });
   let opened: BetterSqlite.Database | undefined;
   let failed: Error | undefined;
@@ -50,12 +53,16 @@ export function sqliteBackend(file: string): Backend {
     }
   };
 
+  // Checkpoints (copying the WAL back into the file) run on a worker thread, not on the thread that answers turns.
+  const checkpointer = new SqliteCheckpointer(file, connection);
+
   return {
     kind: "sqlite",
+    checkpointer,
     open(name: string): Namespace {
       // The prefix keeps namespaces such as "references" from colliding with SQL keywords.
       const table = `keyv_${name}`;
-      const adapter = new SqliteKeyvStore(connection, table);
+      const adapter = new SqliteKeyvStore(connection, table, () => checkpointer.wrote());
       const upsertIfMatch =
         `INSERT INTO ${table} (key, value) VALUES (?, ?) ` +
         `ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
@@ -99,9 +106,9 @@ export function sqliteBackend(file: string): Backend {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
-    close: () => {
+    close: async () => {
+      await checkpointer.close();
       opened?.close();
-      return Promise.resolve();
     },
   };
 }

@@ -22,10 +22,12 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   /**
    * @param connection - the backend's connection, opened on first use (so a store that is never used opens nothing)
    * @param table - this namespace's table, created on first use
+   * @param wrote - told after each statement that may have written (the checkpointer counts them)
    */
   constructor(
     private readonly connection: () => Database,
     table: string,
+    private readonly wrote: () => void = () => undefined,
   ) {
     super();
     this.opts = { table, dialect: "sqlite" };
@@ -56,9 +58,14 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     }
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = db.prepare(sql)));
-    if (statement.reader) return statement.all(...parameters);
-    statement.run(...parameters);
-    return [];
+    if (statement.readonly) return statement.all(...parameters);
+    try {
+      if (statement.reader) return statement.all(...parameters);
+      statement.run(...parameters);
+      return [];
+    } finally {
+      this.wrote();
+    }
   }
 
   get<Value>(key: string): Promise<StoredData<Value> | undefined> {
