@@ -1,6 +1,6 @@
 /**
  * Starting a server process for `bench/footprint.ts` and measuring it: the time from spawn to the first 200 from
- * `GET /healthz`, and its resident set (VmRSS) once it has been healthy and idle for a while. Every child is tracked so
+ * `GET /healthz`, and its resident set (VmRSS) once it has been healthy, quiet and idle for a while. Every child is tracked so
  * that it can be stopped however the bench ends.
  */
 import { spawn } from "node:child_process";
@@ -8,6 +8,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { procCpuMicros } from "./proc-cpu";
 
 /** How to start one server. */
 export interface ServerSpec {
@@ -125,10 +126,35 @@ export async function stopServer(child: ChildProcess, graceMs = 10_000): Promise
   clearTimeout(timer);
 }
 
-/** Starts a server, waits until it is healthy, lets it idle for `idleMs`, reads its RSS and stops it. */
+/** A process is quiet once it has used at most this much CPU over {@link QUIET_WINDOW_MS}. */
+const QUIET_CPU_MICROS = 20_000;
+const QUIET_WINDOW_MS = 1000;
+/** How long to wait for a process to go quiet before reading its figures anyway. */
+const QUIET_TIMEOUT_MS = 60_000;
+
+/**
+ * Resolves once process `pid` has used at most {@link QUIET_CPU_MICROS} of CPU in {@link QUIET_WINDOW_MS} (its
+ * start-up work, such as importing the development accounts, is done), or after {@link QUIET_TIMEOUT_MS}.
+ */
+async function quiet(pid: number): Promise<void> {
+  const deadline = performance.now() + QUIET_TIMEOUT_MS;
+  let before = procCpuMicros(pid);
+  while (before !== undefined && performance.now() < deadline) {
+    await sleep(QUIET_WINDOW_MS);
+    const after = procCpuMicros(pid);
+    if (after === undefined || after - before <= QUIET_CPU_MICROS) return;
+    before = after;
+  }
+}
+
+/**
+ * Starts a server, waits until it is healthy and then quiet (its start-up work done), lets it idle for `idleMs`, reads
+ * its RSS and stops it.
+ */
 export async function measureStart(spec: ServerSpec, idleMs: number): Promise<StartFigures> {
   const server = await startServer(spec);
   try {
+    if (server.child.pid !== undefined) await quiet(server.child.pid);
     await sleep(idleMs);
     const pid = server.child.pid;
     if (pid === undefined) throw new Error("the server has no process id");

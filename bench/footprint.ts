@@ -8,14 +8,16 @@
  *   (b) the bot, from the build (`node dist/src/index.js`, as `npm start` runs it; built first if dist is missing or
  *       older than the sources), on a fresh SQLite state file, default settings otherwise;
  *   (c) the bot on a state file holding 100,000 stored conversations in its own format (see `footprint-seed.ts`).
- * For each start: the time from spawn to the first 200 from `GET /healthz`, and VmRSS after ~2 s healthy and idle.
+ * For each start: the time from spawn to the first 200 from `GET /healthz`, and VmRSS once the process has gone quiet
+ * (no more than 20 ms of CPU in a second: its start-up work, such as importing the development accounts, done) and
+ * idled a little longer than the hashing pool keeps an idle worker, so that every start is read at rest.
  * Prints a table with medians, min–max, the round-by-round difference and whether each goal is met. Asserts nothing.
  *
  * `npm run bench:footprint -- --why`: one start of the bot with `bench/require-timing.cjs` and
  * `bench/step-timing.cjs` preloaded: the slowest and heaviest modules loaded before it listens, and its start steps.
  *
  * Settings (environment): `BENCH_FOOTPRINT_RUNS` (5) starts of each; `BENCH_FOOTPRINT_CONVERSATIONS` (100000);
- * `BENCH_FOOTPRINT_IDLE_MS` (2000) idle time before RSS is read.
+ * `BENCH_FOOTPRINT_IDLE_MS` (the hashing pool's idle time + 1 s, 6000) idle time after going quiet before RSS is read.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -26,6 +28,7 @@ import { liveChildren, measureStart, startServer, stopServer } from "./footprint
 import type { ServerSpec, StartFigures } from "./footprint-process";
 import { formatTable } from "./footprint-report";
 import { seedStateFile } from "./footprint-seed";
+import { WORKER_IDLE_MS } from "../src/policy/hashing-pool";
 
 const ROOT = path.resolve(__dirname, "..");
 const NODE_FLAGS = ["--disable-warning=DEP0111"];
@@ -125,7 +128,7 @@ async function explain(temp: string): Promise<void> {
 async function main(): Promise<void> {
   const runs = numberSetting("BENCH_FOOTPRINT_RUNS", 5);
   const conversations = numberSetting("BENCH_FOOTPRINT_CONVERSATIONS", 100_000);
-  const idleMs = numberSetting("BENCH_FOOTPRINT_IDLE_MS", 2000);
+  const idleMs = numberSetting("BENCH_FOOTPRINT_IDLE_MS", WORKER_IDLE_MS + 1000);
   console.log(`bench:footprint — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown"}), load average ${loadLine()}`);
   ensureBuilt();
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), "footprint-"));

@@ -28,6 +28,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   job?: Job;
+  /** Ends the worker once it has had no job for the pool's idle time. */
+  idleTimer?: NodeJS.Timeout;
   /** Set when the pool ends the worker on purpose (close): its job is failed, not retried. */
   closing: boolean;
 }
@@ -39,6 +41,12 @@ interface Slot {
 export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism() - 1);
 }
+
+/**
+ * How long a worker waits for another job before it ends (its thread and heap, a few MB, given back): hashes come in
+ * bursts, a reset's few within a minute, and a bot is idle most of the day. Starting a worker again takes a few ms.
+ */
+export const WORKER_IDLE_MS = 5000;
 
 /** An error from hashing that says what went wrong and nothing of what was hashed. */
 function hashingError(reason: string): Error {
@@ -54,14 +62,22 @@ function toBuffer(key: Uint8Array): Buffer {
  * bot's main thread gets a core first, and a hash never stalls other people's turns. Workers start on first use, at
  * most `size` of them; further jobs queue here, in order. A worker that stops mid-job (a crash) is replaced and its job
  * started again once; a second stop fails the job. Secrets go to the workers by `postMessage` (within this process)
- * and are never logged; errors carry no secret. An idle worker does not keep the process alive.
+ * and are never logged; errors carry no secret. An idle worker does not keep the process alive, and ends after
+ * {@link WORKER_IDLE_MS} without a job.
  */
 export class HashingPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
   private nextId = 1;
 
-  constructor(readonly size: number = defaultPoolSize()) {
+  /**
+   * @param size - at most this many workers at once
+   * @param idleMs - a worker with no job for this long ends; the next job starts another
+   */
+  constructor(
+    readonly size: number = defaultPoolSize(),
+    private readonly idleMs: number = WORKER_IDLE_MS,
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError("a hashing pool needs at least one worker");
   }
 
@@ -92,7 +108,10 @@ export class HashingPool {
   /** Ends the workers and fails every job queued or under way. The pool can still be used: it starts new workers. */
   async close(): Promise<void> {
     const slots = [...this.slots];
-    for (const slot of slots) slot.closing = true;
+    for (const slot of slots) {
+      slot.closing = true;
+      clearTimeout(slot.idleTimer);
+    }
     for (const job of this.queue.splice(0)) job.reject(hashingError("the hashing pool was closed"));
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
@@ -142,6 +161,7 @@ export class HashingPool {
   }
 
   private assign(slot: Slot, job: Job): void {
+    clearTimeout(slot.idleTimer);
     slot.job = job;
     slot.worker.ref();
     try {
@@ -156,8 +176,18 @@ export class HashingPool {
   private release(slot: Slot): Job | undefined {
     const job = slot.job;
     slot.job = undefined;
-    if (!slot.closing) slot.worker.unref();
+    if (!slot.closing) {
+      slot.worker.unref();
+      slot.idleTimer = setTimeout(() => this.retire(slot), this.idleMs).unref();
+    }
     return job;
+  }
+
+  /** Ends an idle worker: it leaves the pool (as on `close`), and the next job starts another. */
+  private retire(slot: Slot): void {
+    if (slot.job || slot.closing) return;
+    slot.closing = true;
+    void slot.worker.terminate();
   }
 
   private settle(slot: Slot, reply: WorkerReply): void {

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { inspect, promisify } from "node:util";
 import { HashingPool } from "../../src/policy/hashing-pool";
+import { eventually } from "../state/claim-contract";
 
 // A low cost keeps the suite quick; what is tested (threads, priority, crashes) is the same at any cost.
 const PARAMS = { N: 2 ** 10, r: 8, p: 1, maxmem: 256 * 2 ** 10 * 8 };
@@ -49,8 +50,8 @@ const onLinux = process.platform === "linux" && fs.existsSync("/proc/thread-self
 
 describe("HashingPool (scrypt on worker threads)", () => {
   const pools: HashingPool[] = [];
-  const newPool = (size: number): HashingPool => {
-    const pool = new HashingPool(size);
+  const newPool = (size: number, idleMs?: number): HashingPool => {
+    const pool = new HashingPool(size, idleMs);
     pools.push(pool);
     return pool;
   };
@@ -126,6 +127,28 @@ describe("HashingPool (scrypt on worker threads)", () => {
     assert.equal((await pool.scrypt(SECRET, randomBytes(16), 32, PARAMS)).length, 32);
     await pool.close();
     await pool.close();
+  });
+
+  it("ends a worker that has had no job for its idle time, and starts another for the next job", async () => {
+    const pool = newPool(1, 50);
+    const salt = randomBytes(16);
+    assert.deepEqual(await pool.scrypt(SECRET, salt, 32, PARAMS), expected(SECRET, salt));
+    const first = await pool.workerThreadId();
+    assert.equal(pool.workers, 1);
+    await eventually(() => Promise.resolve(pool.workers === 0));
+    if (onLinux && first !== undefined) assert.equal(threadNices().has(first), false, "the idle worker's thread is gone");
+    assert.deepEqual(await pool.scrypt(SECRET, salt, 32, PARAMS), expected(SECRET, salt));
+    assert.equal(pool.workers, 1);
+  });
+
+  it("keeps a busy worker however long the jobs run back to back", async () => {
+    // An idle time far shorter than the jobs: a worker ended between two queued jobs would show as a second thread.
+    const pool = newPool(1, 1);
+    const first = await pool.workerThreadId();
+    const jobs = [1, 2, 3, 4, 5, 6].map((i) => pool.scrypt(`${SECRET}-${i}`, randomBytes(16), 32, PARAMS));
+    const again = pool.workerThreadId();
+    await Promise.all(jobs);
+    assert.equal(await again, first);
   });
 
   it("keeps a process alive until its hash is done, and not after (the process exits on its own)", async () => {
