@@ -108,8 +108,11 @@ export class SqliteCheckpointer {
 
   private start(): Worker | undefined {
     try {
+      // No loaders (nothing to compile) and none of this process's environment (no secrets to copy).
       const worker = new Worker(CHECKPOINT_WORKER_SOURCE, {
         eval: true,
+        execArgv: [],
+        env: {},
         workerData: { driver: require.resolve("better-sqlite3"), file: this.file },
       });
       worker.unref();

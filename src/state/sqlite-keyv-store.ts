@@ -58,14 +58,10 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     }
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = db.prepare(sql)));
-    if (statement.readonly) return statement.all(...parameters);
-    try {
-      if (statement.reader) return statement.all(...parameters);
-      statement.run(...parameters);
-      return [];
-    } finally {
-      this.wrote();
-    }
+    if (statement.reader && statement.readonly) return statement.all(...parameters);
+    const rows = statement.reader ? statement.all(...parameters) : (statement.run(...parameters), []);
+    this.wrote();
+    return rows;
   }
 
   get<Value>(key: string): Promise<StoredData<Value> | undefined> {
