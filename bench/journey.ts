@@ -42,6 +42,7 @@ import { OutboxTail } from "./outbox-tail";
 import { IDLE_SOCKET_MS, runPaced } from "./paced-load";
 import type { PacedResult } from "./paced-load";
 import { serverExecArgv, startServerProcess } from "./server-client";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { ServerProcess } from "./server-client";
 
 /** The run's settings, read from the environment. */
@@ -225,8 +226,11 @@ async function main(): Promise<void> {
     }
     const journeysAlone = await measured(running, async () => ({ journeys: await runJourneys(context, pool, counter, journeyRound) }));
     progress("journeys alone", journeysAlone.journeys);
+    const aloneDelay = loopDelay();
     const helpAlone = await measured(running, async () => ({ help: await runPaced(help, { ...paced, round: `alone-${context.runTag}` }) }));
+    const aloneLag = aloneDelay.stop();
     progress("help-card alone", undefined, helpAlone.help);
+    const bothDelay = loopDelay();
     const both = await measured(running, async () => {
       // The help-card turns run for as long as the journeys do, to the last one's end.
       const stop = new AbortController();
@@ -234,11 +238,16 @@ async function main(): Promise<void> {
       const journeys = await runJourneys(context, pool, counter, journeyRound).finally(() => stop.abort());
       return { journeys, help: await turns };
     });
+    const bothLag = bothDelay.stop();
     progress("journeys + help-card", both.journeys, both.help);
     context.agent.destroy();
 
     console.log("");
     printReport({ journeysAlone, helpAlone, both });
+    console.log(
+      `this process's own event-loop delay (the load generator: a late reply is timed late), p99 / max ms: ` +
+        `help-card alone ${aloneLag}; journeys + help-card ${bothLag}`,
+    );
     console.log("");
     console.log(`accounts: the most journeys on one account was ${pool.mostUses()} (the limit on completed resets is 5 an account an hour)`);
   } finally {
@@ -250,6 +259,18 @@ async function main(): Promise<void> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/** Watches this process's event-loop delay from now; `stop()` says its p99 and max in ms. */
+function loopDelay(): { stop(): string } {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  return {
+    stop: () => {
+      histogram.disable();
+      return `${(histogram.percentile(99) / 1e6).toFixed(1)} / ${(histogram.max / 1e6).toFixed(1)}`;
+    },
+  };
 }
 
 main().catch((err: unknown) => {
