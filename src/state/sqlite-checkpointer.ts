@@ -10,6 +10,11 @@ const MAIN_THREAD_CHECKPOINT_PAGES = 1000;
  * when the worker falls far behind; the WAL is then checkpointed on the main thread, as without a worker.
  */
 export const SAFETY_NET_CHECKPOINT_PAGES = 10_000;
+/**
+ * A worker with no checkpoint to do for this long ends (its thread, heap and connection given back); the next 200
+ * writes start another. Meanwhile the main connection keeps the safety net's threshold.
+ */
+export const CHECKPOINT_IDLE_MS = 60_000;
 /** How long closing waits for the worker to close its connection before ending the thread. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -48,14 +53,17 @@ parentPort.on("message", (message) => {
  * copies the WAL back into the database file whenever the WAL passes 1,000 pages: every few hundred turns, one turn
  * paid for copying (and syncing) everything written since, on the thread that answers everybody. Here the main
  * connection only counts its writes and, every {@link WRITES_PER_CHECKPOINT}, asks a worker thread (started on the
- * first request, so a process that never writes has none) to checkpoint on its own connection. The main connection
+ * first request, so a process that never writes has none, and ended after {@link CHECKPOINT_IDLE_MS} without one) to
+ * checkpoint on its own connection. The main connection
  * keeps a far higher threshold of its own as a safety net; if the worker stops or fails, the main connection goes back
  * to SQLite's default and checkpoints as before. Nothing is lost either way: a checkpoint only copies committed pages.
  */
 export class SqliteCheckpointer {
   private worker?: Worker;
-  /** Resolves once the worker thread has ended, whatever ended it. */
+  /** Resolves once the last worker thread started has ended, whatever ended it. */
   private exited?: Promise<void>;
+  /** Ends the worker once it has been idle for `idleMs`. */
+  private idleTimer?: NodeJS.Timeout;
   private writes = 0;
   private waiting = false;
   private stopped = false;
@@ -64,10 +72,12 @@ export class SqliteCheckpointer {
   /**
    * @param file - the database file (already created by the main connection)
    * @param main - the main connection; its checkpoint threshold is raised while the worker runs
+   * @param idleMs - a worker with no checkpoint to do for this long ends
    */
   constructor(
     private readonly file: string,
     private readonly main: () => Database,
+    private readonly idleMs: number = CHECKPOINT_IDLE_MS,
   ) {}
 
   /** Counts one write on the main connection; asks for a checkpoint every {@link WRITES_PER_CHECKPOINT}. */
@@ -83,7 +93,7 @@ export class SqliteCheckpointer {
     return () => this.listeners.delete(listener);
   }
 
-  /** True while checkpoints run on the worker; false before the first and after the worker has stopped. */
+  /** True while a worker is there to checkpoint; false before the first, while idle, and after it has stopped. */
   get running(): boolean {
     return this.worker !== undefined && !this.stopped;
   }
@@ -92,14 +102,16 @@ export class SqliteCheckpointer {
   async close(): Promise<void> {
     const { worker, exited } = this;
     this.stopped = true;
-    if (!worker || !exited) return;
-    worker.postMessage("close");
-    const timer = setTimeout(() => void worker.terminate(), CLOSE_WAIT_MS);
+    clearTimeout(this.idleTimer);
+    if (!exited) return;
+    worker?.postMessage("close");
+    const timer = setTimeout(() => void worker?.terminate(), CLOSE_WAIT_MS);
     await exited;
     clearTimeout(timer);
   }
 
   private request(): void {
+    clearTimeout(this.idleTimer);
     const worker = this.worker ?? this.start();
     if (!worker) return;
     this.waiting = true;
@@ -116,15 +128,24 @@ export class SqliteCheckpointer {
         workerData: { driver: require.resolve("better-sqlite3"), file: this.file },
       });
       worker.unref();
+      let retired = false;
       worker.on("message", (reply: CheckpointReply) => {
         this.waiting = false;
+        this.idleTimer = setTimeout(() => {
+          if (this.waiting || this.worker !== worker) return;
+          // Ended on purpose: the next request starts another, and the main connection keeps the safety net.
+          retired = true;
+          this.worker = undefined;
+          worker.postMessage("close");
+        }, this.idleMs).unref();
         for (const listener of this.listeners) listener(reply);
       });
       worker.on("error", () => this.fallBack());
+      const before = this.exited ?? Promise.resolve();
       this.exited = new Promise((resolve) =>
         worker.once("exit", () => {
-          this.fallBack();
-          resolve();
+          if (!retired) this.fallBack();
+          void before.then(() => resolve());
         }),
       );
       this.main().pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);

@@ -5,8 +5,9 @@ import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import BetterSqlite from "better-sqlite3";
 import { sqliteBackend } from "../../src/state/sqlite-backend";
-import { SAFETY_NET_CHECKPOINT_PAGES, WRITES_PER_CHECKPOINT } from "../../src/state/sqlite-checkpointer";
-import type { CheckpointReply, SqliteCheckpointer } from "../../src/state/sqlite-checkpointer";
+import { SAFETY_NET_CHECKPOINT_PAGES, SqliteCheckpointer, WRITES_PER_CHECKPOINT } from "../../src/state/sqlite-checkpointer";
+import { eventually } from "./claim-contract";
+import type { CheckpointReply } from "../../src/state/sqlite-checkpointer";
 
 /** About 2 KB, the size of a conversation's state in the middle of a journey: each write is at least one page. */
 const STATE = { dialogState: { stack: [{ id: "reset", state: { notes: "x".repeat(2000) } }] } };
@@ -101,6 +102,36 @@ describe("SQLite checkpoints on a worker thread", function () {
       assert.deepEqual(await namespace.keyv.get("after:2999"), STATE);
     } finally {
       await backend.close();
+    }
+  });
+
+  it("ends a worker idle for its idle time, keeps the safety net meanwhile, and starts another when writes come again", async function () {
+    const db = new BetterSqlite(file);
+    db.pragma("journal_mode = WAL");
+    db.exec("CREATE TABLE rows (key TEXT PRIMARY KEY, value TEXT)");
+    const insert = db.prepare("INSERT INTO rows (key, value) VALUES (?, ?)");
+    const checkpointer = new SqliteCheckpointer(file, () => db, 50);
+    const writeBatch = async (batch: number): Promise<CheckpointReply> => {
+      const done = nextCheckpoint(checkpointer);
+      for (let i = 0; i < WRITES_PER_CHECKPOINT; i += 1) {
+        insert.run(`${batch}:${i}`, JSON.stringify(STATE));
+        checkpointer.wrote();
+      }
+      return done;
+    };
+    try {
+      assert.equal("errorCode" in (await writeBatch(1)), false);
+      const first = (checkpointer as unknown as { worker: Worker }).worker;
+      const firstExited = new Promise((resolve) => first.once("exit", resolve));
+      await eventually(() => Promise.resolve(!checkpointer.running));
+      await firstExited;
+      assert.equal(db.pragma("wal_autocheckpoint", { simple: true }), SAFETY_NET_CHECKPOINT_PAGES, "not fallen back to the main thread");
+      assert.equal("errorCode" in (await writeBatch(2)), false);
+      assert.equal(checkpointer.running, true);
+      assert.notEqual((checkpointer as unknown as { worker: Worker }).worker, first);
+    } finally {
+      await checkpointer.close();
+      db.close();
     }
   });
 
