@@ -127,12 +127,11 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     const chunk = Buffer.from(chunkWords.buffer);
     const chunkView = new DataView(chunkWords.buffer);
     const wordsAreLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-    if (fs.readSync(fd, chunk, 0, 8, TABLE_OFFSET) !== 8) throw corrupt("short read of the offset table");
-    if (readUint64(chunkView, 0) !== 0) throw corrupt("offset table does not cover the entries");
     let previous = 0;
     for (let first = 0; first < slots; first += CHECK_SLOTS) {
       const count = Math.min(CHECK_SLOTS, slots - first);
       if (fs.readSync(fd, chunk, 0, count * 8, TABLE_OFFSET + first * 8) !== count * 8) throw corrupt("short read of the offset table");
+      if (first === 0 && readUint64(chunkView, 0) !== 0) throw corrupt("offset table does not cover the entries");
       for (let i = 0; i < count; i++) {
         const start = wordsAreLittleEndian ? chunkWords[2 * i] + chunkWords[2 * i + 1] * TWO_32 : readUint64(chunkView, i * 8);
         if (start < previous || start > entries) throw corrupt(`offset table slot ${first + i} is out of order`);
