@@ -98,7 +98,7 @@ export class SqliteCheckpointer {
     return this.worker !== undefined && !this.stopped;
   }
 
-  /** Closes the worker's connection and ends the thread; checkpoints then happen on the main connection again. */
+  /** Closes the worker's connection and ends the thread; nothing more is asked of it (the store closes next). */
   async close(): Promise<void> {
     const { worker, exited } = this;
     this.stopped = true;
@@ -120,6 +120,8 @@ export class SqliteCheckpointer {
 
   private start(): Worker | undefined {
     try {
+      // Raised first: if the connection refuses, no thread has been started to be left behind.
+      this.main().pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
       // No loaders (nothing to compile) and none of this process's environment (no secrets to copy).
       const worker = new Worker(CHECKPOINT_WORKER_SOURCE, {
         eval: true,
@@ -148,7 +150,6 @@ export class SqliteCheckpointer {
           void before.then(() => resolve());
         }),
       );
-      this.main().pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
       this.worker = worker;
       return worker;
     } catch {
