@@ -166,14 +166,14 @@ async function main(): Promise<void> {
         `each ${settings.roundSeconds} s or ${thousands(settings.roundTurns)} turns, whichever first`,
     );
     if (collector) console.log("bot+ is the bot with metrics and tracing on (METRICS_PORT, OTLP traces to a local collector)");
-    if (settings.cpuProfDir) console.log(`profiling: echo and bot, counted rounds only, into ${settings.cpuProfDir}`);
+    if (settings.cpuProfDir) console.log(`profiling: every server, counted rounds only, into ${settings.cpuProfDir}`);
     console.log("");
 
     const base = { connections: settings.connections, maxTurns: settings.roundTurns, timeoutMs: settings.timeoutMs };
     if (settings.warmupSeconds > 0) {
       for (const r of runs) await measure(r.server, r.target, { ...base, seconds: settings.warmupSeconds, round: "warm-up" });
     }
-    const profiled = settings.cpuProfDir ? runs.filter((r) => ["echo", "stateful", "bot", "bot+"].includes(r.name)) : [];
+    const profiled = settings.cpuProfDir ? runs : [];
     await Promise.all(profiled.map((r) => r.server.profile("start")));
     for (let round = 1; round <= settings.rounds; round += 1) {
       for (const r of runs) await measure(r.server, r.target, { ...base, seconds: settings.roundSeconds, round: `round ${round}` }, r.tally);
