@@ -8,6 +8,7 @@ import { sqliteBackend } from "../../src/state/sqlite-backend";
 import { SAFETY_NET_CHECKPOINT_PAGES, SqliteCheckpointer, WRITES_PER_CHECKPOINT } from "../../src/state/sqlite-checkpointer";
 import { eventually } from "./claim-contract";
 import type { CheckpointReply } from "../../src/state/sqlite-checkpointer";
+import type { Namespace } from "../../src/state/backend";
 
 /** About 2 KB, the size of a conversation's state in the middle of a journey: each write is at least one page. */
 const STATE = { dialogState: { stack: [{ id: "reset", state: { notes: "x".repeat(2000) } }] } };
@@ -38,16 +39,22 @@ describe("SQLite checkpoints on a worker thread", function () {
       });
     });
 
+  /** Writes one checkpoint's worth of entries (keys `<prefix>:<i>`) and resolves with the checkpoint they asked for. */
+  const writeBatch = async (namespace: Namespace, checkpointer: SqliteCheckpointer, prefix: string): Promise<CheckpointReply> => {
+    const done = nextCheckpoint(checkpointer);
+    for (let i = 0; i < WRITES_PER_CHECKPOINT; i += 1) await namespace.keyv.set(`${prefix}:${i}`, STATE);
+    return done;
+  };
+
   it("starts no thread for a store that only reads, and one once it writes", async function () {
     const backend = sqliteBackend(file);
     try {
       const namespace = backend.open("botstate");
       for (let i = 0; i < WRITES_PER_CHECKPOINT; i += 1) await namespace.keyv.get(`conversation:${i}`);
       assert.equal(backend.checkpointer.running, false);
-      const done = nextCheckpoint(backend.checkpointer);
-      for (let i = 0; i < WRITES_PER_CHECKPOINT; i += 1) await namespace.keyv.set(`conversation:${i}`, STATE);
+      const reply = await writeBatch(namespace, backend.checkpointer, "conversation");
       assert.equal(backend.checkpointer.running, true);
-      assert.equal("errorCode" in (await done), false);
+      assert.equal("errorCode" in reply, false);
     } finally {
       await backend.close();
     }
@@ -62,9 +69,7 @@ describe("SQLite checkpoints on a worker thread", function () {
       let complete = 0;
       // 40 rounds of writes, each followed by the checkpoint it asked for: about 16,000 pages written in all.
       for (let round = 0; round < 40; round += 1) {
-        const done = nextCheckpoint(backend.checkpointer);
-        for (let i = 0; i < WRITES_PER_CHECKPOINT; i += 1) await namespace.keyv.set(`conversation:${round}:${i}`, STATE);
-        const reply = await done;
+        const reply = await writeBatch(namespace, backend.checkpointer, `conversation:${round}`);
         assert.ok(!("errorCode" in reply), "the worker's checkpoint failed");
         if (reply.checkpointed === reply.log) complete += 1;
         largest = Math.max(largest, walBytes());
@@ -85,9 +90,7 @@ describe("SQLite checkpoints on a worker thread", function () {
     const backend = sqliteBackend(file);
     try {
       const namespace = backend.open("botstate");
-      const done = nextCheckpoint(backend.checkpointer);
-      for (let i = 0; i < WRITES_PER_CHECKPOINT; i += 1) await namespace.keyv.set(`conversation:${i}`, STATE);
-      await done;
+      await writeBatch(namespace, backend.checkpointer, "conversation");
       const worker = (backend.checkpointer as unknown as { worker: Worker }).worker;
       const exited = new Promise((resolve) => worker.once("exit", resolve));
       await worker.terminate();
