@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { z } from "zod";
+import { DEFAULT_BREACH_MEMORY_MB } from "./policy/breach/offline";
 import { TIME_OF_DAY } from "./telemetry/uk-clock";
 
 /** Environment variables whose values must never be printed, even when invalid. */
@@ -55,6 +56,7 @@ export const configSchema = z
     SCRYPT_LOG2N: z.coerce.number().int().min(10).max(20).default(15),
     BREACH_SOURCE: z.enum(["offline", "hibp", "both", "off"]).default("offline"),
     BREACH_INDEX_FILE: optionalText,
+    BREACH_INDEX_MEMORY_MB: z.coerce.number().int().min(0).max(4096).default(DEFAULT_BREACH_MEMORY_MB),
     HIBP_URL: z.string().url().default("https://api.pwnedpasswords.com"),
     HIBP_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
     HIBP_FAIL_MODE: z.enum(["open", "closed"]).default("open"),

@@ -66,6 +66,7 @@ export async function createServices(
     root,
     breachSource: config.BREACH_SOURCE,
     breachIndexFile: config.BREACH_INDEX_FILE ? path.resolve(root, config.BREACH_INDEX_FILE) : undefined,
+    breachMemoryMb: config.BREACH_INDEX_MEMORY_MB,
     hibpUrl: config.HIBP_URL,
     hibpTimeoutMs: config.HIBP_TIMEOUT_MS,
     hibpFailMode: config.HIBP_FAIL_MODE,

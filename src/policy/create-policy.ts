@@ -1,4 +1,4 @@
-import { CombinedBreachChecker, HibpRangeChecker, OfflineBreachIndex, openDefaultIndex } from "./breach";
+import { CombinedBreachChecker, DEFAULT_BREACH_MEMORY_MB, HibpRangeChecker, OfflineBreachIndex, openDefaultIndex } from "./breach";
 import type { BreachedPasswordChecker } from "./breach";
 import { CommonPasswordDetector, LazyCommonPasswordDetector, ensureBannedTerms } from "./common";
 import { PasswordHasher, DEFAULT_SCRYPT_COST } from "./password-hasher";
@@ -14,6 +14,8 @@ export interface PolicySettings {
   breachSource: BreachSource;
   /** An index file to use instead of the default one (built at install from pinned npm packages). */
   breachIndexFile?: string;
+  /** The most memory the offline index is held in (MiB; default {@link DEFAULT_BREACH_MEMORY_MB}); 0 keeps it on disk. */
+  breachMemoryMb?: number;
   hibpUrl?: string;
   hibpTimeoutMs?: number;
   hibpFailMode?: "open" | "closed";
@@ -32,14 +34,18 @@ export interface PolicyHandle {
 /**
  * Builds the password policy with its breach sources. The data files (the default breach index, the common-password
  * data) are checked now and built first if missing (once: normally at install); the common-password data is loaded
- * when first needed (see {@link LazyCommonPasswordDetector}), and the breach index is read a bucket at a time, so the
- * policy holds neither while no password is being checked.
+ * when first needed (see {@link LazyCommonPasswordDetector}), and the breach index is loaded into memory (or, when
+ * bigger than its limit, read a bucket at a time) from the first check on, so the policy holds neither while no
+ * password has been checked.
  */
 export async function createPasswordPolicy(settings: PolicySettings): Promise<PolicyHandle> {
   const hasher = new PasswordHasher({ ...DEFAULT_SCRYPT_COST, log2N: settings.scryptLog2N ?? DEFAULT_SCRYPT_COST.log2N });
   const checkers: BreachedPasswordChecker[] = [];
   if (settings.breachSource === "offline" || settings.breachSource === "both") {
-    checkers.push(settings.breachIndexFile ? OfflineBreachIndex.open(settings.breachIndexFile) : await openDefaultIndex(settings.root));
+    const options = { memoryLimitBytes: (settings.breachMemoryMb ?? DEFAULT_BREACH_MEMORY_MB) * 2 ** 20, logger: settings.logger };
+    checkers.push(
+      settings.breachIndexFile ? OfflineBreachIndex.open(settings.breachIndexFile, options) : await openDefaultIndex(settings.root, options),
+    );
   }
   if (settings.breachSource === "hibp" || settings.breachSource === "both") {
     checkers.push(

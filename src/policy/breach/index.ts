@@ -3,7 +3,8 @@
  * the Have I Been Pwned range-API adapter, and a combination of both.
  */
 export type { BreachLogger, BreachStatus, BreachedPasswordChecker } from "./types";
-export { BreachIndexError, OfflineBreachIndex } from "./offline";
+export { BreachIndexError, DEFAULT_BREACH_MEMORY_MB, OfflineBreachIndex } from "./offline";
+export type { OfflineIndexOptions } from "./offline";
 export { HibpRangeChecker } from "./hibp-range";
 export type { HibpRangeCheckerOptions } from "./hibp-range";
 export { CombinedBreachChecker } from "./combined";

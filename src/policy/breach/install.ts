@@ -4,12 +4,13 @@ import { DEFAULT_INDEX_FILE, DEFAULT_INDEX_SOURCES, buildDefaultIndex, manifestF
 import type { DefaultIndexManifest } from "./default-index";
 import { FORMAT_VERSION } from "./format";
 import { OfflineBreachIndex } from "./offline";
+import type { OfflineIndexOptions } from "./offline";
 
 /**
  * The index at `file`, opened, when the manifest beside it records exactly the pinned sources and the index opens with
  * its entry count; undefined otherwise.
  */
-function openIfCurrent(file: string): OfflineBreachIndex | undefined {
+function openIfCurrent(file: string, options: OfflineIndexOptions = {}): OfflineBreachIndex | undefined {
   try {
     const manifest = JSON.parse(fs.readFileSync(manifestFile(file), "utf8")) as DefaultIndexManifest;
     if (manifest.format !== FORMAT_VERSION || manifest.sources.length !== DEFAULT_INDEX_SOURCES.length) return undefined;
@@ -23,7 +24,7 @@ function openIfCurrent(file: string): OfflineBreachIndex | undefined {
       );
     });
     if (!same) return undefined;
-    const index = OfflineBreachIndex.open(file);
+    const index = OfflineBreachIndex.open(file, options);
     if (index.entries === manifest.entries) return index;
     void index.close();
     return undefined;
@@ -51,10 +52,10 @@ export async function ensureDefaultIndex(projectRoot: string): Promise<"built" |
  * Opens `<projectRoot>/var/breach-index.bin`, building it first as {@link ensureDefaultIndex} does when it is missing,
  * unreadable or built from other sources. The file is checked once, not once to decide and again to open.
  */
-export async function openDefaultIndex(projectRoot: string): Promise<OfflineBreachIndex> {
+export async function openDefaultIndex(projectRoot: string, options: OfflineIndexOptions = {}): Promise<OfflineBreachIndex> {
   const file = path.resolve(projectRoot, DEFAULT_INDEX_FILE);
-  const current = openIfCurrent(file);
+  const current = openIfCurrent(file, options);
   if (current) return current;
   await buildDefaultIndex(file);
-  return OfflineBreachIndex.open(file);
+  return OfflineBreachIndex.open(file, options);
 }

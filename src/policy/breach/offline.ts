@@ -12,8 +12,13 @@ import {
   TABLE_OFFSET,
   readUint64,
 } from "./format";
+import { loadResidentKeys, residentBytes } from "./resident";
+import type { ResidentKeys } from "./resident";
 import { sha1StringWords } from "./sha1";
-import type { BreachStatus, BreachedPasswordChecker } from "./types";
+import type { BreachLogger, BreachStatus, BreachedPasswordChecker } from "./types";
+
+/** The most memory an index is held in by default (MiB): up to about 14 million hashes; a bigger one stays on disk. */
+export const DEFAULT_BREACH_MEMORY_MB = 64;
 
 /** The most entries read at once (64 KiB); a larger bucket is first narrowed by a binary search of single reads. */
 const MAX_READ_ENTRIES = 8192;
@@ -45,9 +50,25 @@ function hexWord(hex: string, at: number): number {
   return value;
 }
 
+/** Options for {@link OfflineBreachIndex.open}. */
+export interface OfflineIndexOptions {
+  /**
+   * false to read the offset table from disk at every disk lookup whatever the corpus size, as a corpus too big for
+   * the coarse table does (default true)
+   */
+  coarseTable?: boolean;
+  /** The most bytes the resident copy may take (default {@link DEFAULT_BREACH_MEMORY_MB} MiB); 0 keeps it on disk. */
+  memoryLimitBytes?: number;
+  /** Told when an index that fits in memory could not be loaded there (it is then read from disk). */
+  logger?: BreachLogger;
+}
+
 /**
- * The offline exact index (format in `format.ts`). Lookups read the file by positioned reads served by the
- * operating system's page cache, so memory does not grow with the corpus. Where the corpus is small enough for it (up
+ * The offline exact index (format in `format.ts`). When its compact copy fits in the memory limit (4 bytes an
+ * entry and a table of at most 4 MiB: about 6 MiB for the default index, 44 MiB at 10 million hashes), the first
+ * lookup starts loading it in the background and, once it is in, lookups make no system call ({@link ResidentKeys}).
+ * Until then, and always for a bigger corpus, lookups read the file by positioned reads served by the operating
+ * system's page cache, so memory does not grow with the corpus. Where the corpus is small enough for it (up
  * to about 67 million hashes), every few buckets' start is held in memory (a coarse copy of the offset table, at most
  * 1 MiB: 256 KiB at 10 million), so a lookup is one read of the few buckets around the key (about 4 KiB at most);
  * a bigger corpus reads its bucket's two offset-table slots (16 bytes) and then the bucket (~15 KiB at 2 × 10⁹
@@ -60,6 +81,10 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
   /** A bucket's two offset-table slots, as read for one lookup. */
   private readonly slots = Buffer.allocUnsafe(16);
   private readonly slotView = new DataView(this.slots.buffer, this.slots.byteOffset, this.slots.byteLength);
+  /** The in-memory copy, once loaded. */
+  private resident: ResidentKeys | undefined;
+  /** The load of the in-memory copy, once started: true when it is in, false when lookups stay on disk. */
+  private loading: Promise<boolean> | undefined;
 
   private constructor(
     fd: number,
@@ -69,17 +94,17 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     /** Every 2^strideBits-th bucket's first entry (and the end), or undefined when slots are read from disk. */
     private readonly coarse: Float64Array | undefined,
     private readonly strideBits: number,
+    private readonly fitsInMemory: boolean,
+    private readonly logger: BreachLogger | undefined,
   ) {
     this.fd = fd;
   }
 
   /**
    * Opens and validates an index file; throws {@link BreachIndexError} naming the file if it is missing or corrupt.
-   *
-   * @param options.coarseTable - false to read the offset table from disk at every lookup whatever the corpus size,
-   *   as a corpus too big for the coarse table does (default true)
+   * Nothing is loaded into memory until the first lookup.
    */
-  static open(file: string, options: { coarseTable?: boolean } = {}): OfflineBreachIndex {
+  static open(file: string, options: OfflineIndexOptions = {}): OfflineBreachIndex {
     let fd: number;
     try {
       fd = fs.openSync(file, "r");
@@ -89,7 +114,9 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     }
     try {
       const { entries, coarse, strideBits } = OfflineBreachIndex.checkFile(fd, file, options.coarseTable ?? true);
-      return new OfflineBreachIndex(fd, file, entries, coarse, strideBits);
+      const limit = options.memoryLimitBytes ?? DEFAULT_BREACH_MEMORY_MB * 2 ** 20;
+      const fits = entries > 0 && residentBytes(entries) <= limit;
+      return new OfflineBreachIndex(fd, file, entries, coarse, strideBits, fits, options.logger);
     } catch (error) {
       fs.closeSync(fd);
       throw error;
@@ -162,16 +189,44 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     }
   }
 
-  /** Closes the file. */
-  close(): Promise<void> {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
+  /**
+   * Starts loading the in-memory copy if the index fits and it has not started; resolves true once lookups are
+   * served from memory, false if they stay on disk (too big for the limit, damaged, or closed meanwhile).
+   */
+  inMemory(): Promise<boolean> {
+    if (this.loading) return this.loading;
+    const fd = this.fd;
+    if (!this.fitsInMemory || fd === undefined) return Promise.resolve(false);
+    this.loading = loadResidentKeys(fd, this.entries, () => this.fd === undefined).then(
+      (keys) => {
+        if (this.fd === undefined) return false;
+        this.resident = keys;
+        return keys !== undefined;
+      },
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger?.warn({ file: this.file, reason }, "breach index could not be held in memory; it is read from disk");
+        return false;
+      },
+    );
+    return this.loading;
+  }
+
+  /** Closes the file, once any load of the in-memory copy has stopped. */
+  async close(): Promise<void> {
+    const fd = this.fd;
     this.fd = undefined;
-    return Promise.resolve();
+    this.resident = undefined;
+    if (this.loading) await this.loading;
+    if (fd !== undefined) fs.closeSync(fd);
   }
 
   private hasPrefix(hi: number, lo: number): boolean {
     const fd = this.fd;
     if (fd === undefined) throw new BreachIndexError(`breach index ${this.file} is closed`);
+    const resident = this.resident;
+    if (resident) return resident.has(hi, lo);
+    if (!this.loading && this.fitsInMemory) void this.inMemory();
     const bucket = hi >>> SHIFT;
     let low: number;
     let high: number;

@@ -65,7 +65,7 @@ describe("offline breach index", function () {
     const big = dir.file("big-bucket.bin");
     const result = await buildIndex(lines(present.map((h) => `${h}:2`)), big, { format: "hibp" });
     assert.equal(result.entries, present.length);
-    const index = OfflineBreachIndex.open(big);
+    const index = OfflineBreachIndex.open(big, { memoryLimitBytes: 0 });
     try {
       assert.equal(present.filter((h) => !index.hasSha1(h)).length, 0);
       const known = new Set(present.map((h) => h.slice(0, 16)));
@@ -82,14 +82,17 @@ describe("offline breach index", function () {
     }
   });
 
-  it("answers the same with the coarse table in memory as with every slot read from disk, at every bucket edge", async function () {
+  it("answers the same held in memory, with the coarse table, and with every slot read from disk, at every bucket edge", async function () {
     // 60k random hashes: with the coarse table, a lookup searches several buckets at once.
     const present = [...new Set(Array.from({ length: 60_000 }, () => crypto.randomBytes(20).toString("hex").toUpperCase()))].sort();
     const file60k = dir.file("random-60k.bin");
     await buildIndex(lines(present.map((h) => `${h}:1`)), file60k, { format: "hibp" });
-    const coarse = OfflineBreachIndex.open(file60k);
-    const disk = OfflineBreachIndex.open(file60k, { coarseTable: false });
+    const memory = OfflineBreachIndex.open(file60k);
+    const coarse = OfflineBreachIndex.open(file60k, { memoryLimitBytes: 0 });
+    const disk = OfflineBreachIndex.open(file60k, { coarseTable: false, memoryLimitBytes: 0 });
     try {
+      assert.equal(await memory.inMemory(), true);
+      assert.equal(await coarse.inMemory(), false);
       const probes = [...present, ...Array.from({ length: 20_000 }, () => crypto.randomBytes(20).toString("hex").toUpperCase())];
       // The first and last possible key of buckets spread over the whole range (bucket = the first 20 bits).
       for (let bucket = 0; bucket < 2 ** 20; bucket += 4099) {
@@ -100,10 +103,12 @@ describe("offline breach index", function () {
       const known = new Set(present.map((h) => h.slice(0, 16)));
       for (const probe of probes) {
         const expected = known.has(probe.slice(0, 16));
+        assert.equal(memory.hasSha1(probe), expected, `memory ${probe}`);
         assert.equal(coarse.hasSha1(probe), expected, `coarse ${probe}`);
         assert.equal(disk.hasSha1(probe), expected, `disk ${probe}`);
       }
     } finally {
+      await memory.close();
       await coarse.close();
       await disk.close();
     }
