@@ -13,6 +13,13 @@ describe("config", () => {
     assert.equal(config.LOG_LEVEL, "info");
   });
 
+  it("holds the breach index in up to 64 MiB by default; 0 keeps it on disk; a negative or fractional limit is refused", () => {
+    assert.equal(parseConfig({}).BREACH_INDEX_MEMORY_MB, 64);
+    assert.equal(parseConfig({ BREACH_INDEX_MEMORY_MB: "0" }).BREACH_INDEX_MEMORY_MB, 0);
+    assert.deepEqual(catchConfigError({ BREACH_INDEX_MEMORY_MB: "-1" }).problems.map((p) => p.split(" ")[0]), ["BREACH_INDEX_MEMORY_MB"]);
+    assert.deepEqual(catchConfigError({ BREACH_INDEX_MEMORY_MB: "1.5" }).problems.map((p) => p.split(" ")[0]), ["BREACH_INDEX_MEMORY_MB"]);
+  });
+
   it("treats blank values as unset, as in env/.env.dev", () => {
     assert.equal(parseConfig({ BOT_ID: "", BOT_TENANT_ID: "  " }).BOT_ID, undefined);
   });
