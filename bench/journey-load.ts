@@ -95,3 +95,26 @@ export async function runJourneys(context: JourneyContext, pool: AccountPool, co
 export function failures(round: JourneyRound): number {
   return Object.values(round.failedAt).reduce((sum, n) => sum + (n ?? 0), 0);
 }
+
+/** Rounds taken together, as one round of their summed time. */
+export function poolJourneyRounds(rounds: readonly JourneyRound[]): JourneyRound {
+  const pooled: JourneyRound = {
+    completed: 0,
+    failedAt: {},
+    errorSamples: [],
+    stepMs: Object.fromEntries(STEPS.map((step) => [step, []])) as unknown as Record<Step, number[]>,
+    codeWaitMs: [],
+    journeyMs: [],
+    elapsedNs: 0n,
+  };
+  for (const round of rounds) {
+    pooled.completed += round.completed;
+    for (const [step, n] of Object.entries(round.failedAt) as [Step | "code wait", number][]) pooled.failedAt[step] = (pooled.failedAt[step] ?? 0) + n;
+    pooled.errorSamples.push(...round.errorSamples.slice(0, MAX_ERROR_SAMPLES - pooled.errorSamples.length));
+    for (const step of STEPS) pooled.stepMs[step].push(...round.stepMs[step]);
+    pooled.codeWaitMs.push(...round.codeWaitMs);
+    pooled.journeyMs.push(...round.journeyMs);
+    pooled.elapsedNs += round.elapsedNs;
+  }
+  return pooled;
+}

@@ -5,13 +5,15 @@
  * The bot runs as `bench/server-process.ts` starts it (`startService`, CAPTCHA off, the development outbox) with an
  * accounts fixture of its own: every account has its own mobile, and each journey is a new Teams user in a new
  * conversation, so no per-account or per-user limit is reached. After a warm-up the run has three phases:
- * journeys alone; help-card turns of other people alone, at a steady rate; then both at once. It prints each step's
- * p50/p99, resets per second, errors, help-card latency alone and with resets running, and the bot's CPU per
- * reset, with the goals beside. Missing a goal does not fail the run.
+ * journeys alone; help-card turns of other people alone, at a steady rate; then both at once. The last two alternate
+ * for a few rounds and each is pooled over its rounds, so that a slow spell of the machine falls on both alike. It
+ * prints each step's p50/p99, resets per second, errors, help-card latency alone and with resets running (pooled,
+ * and each round's p99), and the bot's CPU per reset, with the goals beside. Missing a goal does not fail the run.
  *
  * Settings (environment):
  * - `BENCH_JOURNEY_CONCURRENCY` (4) — journeys under way at once
  * - `BENCH_JOURNEY_SECONDS` (20) — each phase; `BENCH_JOURNEY_WARMUP_SECONDS` (3) — the uncounted warm-up
+ * - `BENCH_JOURNEY_ROUNDS` (3) — rounds of help-card turns alone and with resets, alternating
  * - `BENCH_JOURNEY_HELP_RATE` (20) — help-card turns per second ("what is the weather", as `bench:turn` sends)
  * - `BENCH_JOURNEY_ACCOUNTS` (200) — accounts in the fixture, mobiles 07700 900000 onwards (at most 1,000)
  * - `BENCH_JOURNEY_HISTORY` (4) — previous passwords per account (the bot checks the newest `PASSWORD_HISTORY`, 4)
@@ -31,7 +33,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "../src/config";
 import { AccountPool, benchAccounts, MAX_ACCOUNTS, seedStore, timeOneHash, writeFixture } from "./journey-accounts";
-import { JourneyCounter, runJourneys, failures } from "./journey-load";
+import { JourneyCounter, poolJourneyRounds, runJourneys, failures } from "./journey-load";
 import type { JourneyRound } from "./journey-load";
 import type { JourneyContext } from "./journey-steps";
 import { printReport } from "./journey-report";
@@ -39,10 +41,11 @@ import { procCpuMicros } from "./proc-cpu";
 import type { Phase } from "./journey-report";
 import { helpCardTarget } from "./help-card";
 import { OutboxTail } from "./outbox-tail";
-import { IDLE_SOCKET_MS, runPaced } from "./paced-load";
+import { IDLE_SOCKET_MS, poolPaced, runPaced } from "./paced-load";
 import type { PacedResult } from "./paced-load";
 import { serverExecArgv, startServerProcess } from "./server-client";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { IntervalHistogram } from "node:perf_hooks";
 import type { ServerProcess } from "./server-client";
 
 /** The run's settings, read from the environment. */
@@ -50,6 +53,7 @@ interface Settings {
   concurrency: number;
   seconds: number;
   warmupSeconds: number;
+  rounds: number;
   helpRate: number;
   accounts: number;
   history: number;
@@ -76,6 +80,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
     concurrency: Math.floor(number("BENCH_JOURNEY_CONCURRENCY", 4, 1, 200)),
     seconds: number("BENCH_JOURNEY_SECONDS", 20, 1, 600),
     warmupSeconds: number("BENCH_JOURNEY_WARMUP_SECONDS", 3, 0, 600),
+    rounds: Math.floor(number("BENCH_JOURNEY_ROUNDS", 3, 1, 20)),
     helpRate: number("BENCH_JOURNEY_HELP_RATE", 20, 1, 2000),
     accounts: Math.floor(number("BENCH_JOURNEY_ACCOUNTS", 200, 1, MAX_ACCOUNTS)),
     history: Math.floor(number("BENCH_JOURNEY_HISTORY", 4, 0, 10)),
@@ -130,7 +135,7 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   // Generous: the phases three times over, plus the start (memory:// makes the bot hash the whole fixture).
-  const limitSeconds = Math.round((settings.warmupSeconds + 3 * settings.seconds) * 3 + 900);
+  const limitSeconds = Math.round((settings.warmupSeconds + (1 + 2 * settings.rounds) * settings.seconds) * 3 + 900);
   const watchdog = setTimeout(() => abandon(`still running after ${limitSeconds} s`, 1), limitSeconds * 1000);
   watchdog.unref();
   const onSignal = (signal: NodeJS.Signals): void => abandon(`interrupted (${signal})`, 130);
@@ -197,7 +202,10 @@ async function main(): Promise<void> {
       `load: ${settings.concurrency} concurrent journeys (a new Teams user and conversation each), expectReplies; ` +
         `help-card turns at ${settings.helpRate}/s from connections of their own`,
     );
-    console.log(`phases: warm-up ${settings.warmupSeconds} s (both), then ${settings.seconds} s each: journeys alone, help-card alone, both`);
+    console.log(
+      `phases: warm-up ${settings.warmupSeconds} s (both), then ${settings.seconds} s each: journeys alone, ` +
+        `then ${settings.rounds} round${settings.rounds === 1 ? "" : "s"} of help-card alone and both, alternating`,
+    );
     console.log("");
 
     const context: JourneyContext = {
@@ -226,27 +234,45 @@ async function main(): Promise<void> {
     }
     const journeysAlone = await measured(running, async () => ({ journeys: await runJourneys(context, pool, counter, journeyRound) }));
     progress("journeys alone", journeysAlone.journeys);
-    const aloneDelay = loopDelay();
-    const helpAlone = await measured(running, async () => ({ help: await runPaced(help, { ...paced, round: `alone-${context.runTag}` }) }));
-    const aloneLag = aloneDelay.stop();
-    progress("help-card alone", undefined, helpAlone.help);
-    const bothDelay = loopDelay();
-    const both = await measured(running, async () => {
-      // The help-card turns run for as long as the journeys do, to the last one's end.
-      const stop = new AbortController();
-      const turns = runPaced(help, { ...paced, seconds: settings.seconds * 10, signal: stop.signal, round: `with-resets-${context.runTag}` });
-      const journeys = await runJourneys(context, pool, counter, journeyRound).finally(() => stop.abort());
-      return { journeys, help: await turns };
-    });
-    const bothLag = bothDelay.stop();
-    progress("journeys + help-card", both.journeys, both.help);
+    const aloneDelay = monitorEventLoopDelay({ resolution: 1 });
+    const bothDelay = monitorEventLoopDelay({ resolution: 1 });
+    const aloneRounds: (Phase & { help: PacedResult })[] = [];
+    const bothRounds: (Phase & { journeys: JourneyRound; help: PacedResult })[] = [];
+    for (let r = 1; r <= settings.rounds; r++) {
+      const of = settings.rounds > 1 ? ` ${r}/${settings.rounds}` : "";
+      aloneDelay.enable();
+      const helpAlone = await measured(running, async () => ({ help: await runPaced(help, { ...paced, round: `alone-${r}-${context.runTag}` }) }));
+      aloneDelay.disable();
+      aloneRounds.push(helpAlone);
+      progress(`help-card alone${of}`, undefined, helpAlone.help);
+      bothDelay.enable();
+      const both = await measured(running, async () => {
+        // The help-card turns run for as long as the journeys do, to the last one's end.
+        const stop = new AbortController();
+        const turns = runPaced(help, { ...paced, seconds: settings.seconds * 10, signal: stop.signal, round: `with-resets-${r}-${context.runTag}` });
+        const journeys = await runJourneys(context, pool, counter, journeyRound).finally(() => stop.abort());
+        return { journeys, help: await turns };
+      });
+      bothDelay.disable();
+      bothRounds.push(both);
+      progress(`journeys + help-card${of}`, both.journeys, both.help);
+    }
     context.agent.destroy();
 
     console.log("");
-    printReport({ journeysAlone, helpAlone, both });
+    printReport({
+      journeysAlone,
+      helpAlone: { ...poolPhases(aloneRounds), help: poolPaced(aloneRounds.map((round) => round.help)) },
+      both: {
+        ...poolPhases(bothRounds),
+        journeys: poolJourneyRounds(bothRounds.map((round) => round.journeys)),
+        help: poolPaced(bothRounds.map((round) => round.help)),
+      },
+      rounds: { alone: aloneRounds.map((round) => round.help), both: bothRounds.map((round) => round.help) },
+    });
     console.log(
       `this process's own event-loop delay (the load generator: a late reply is timed late), p99 / max ms: ` +
-        `help-card alone ${aloneLag}; journeys + help-card ${bothLag}`,
+        `help-card alone ${delaySummary(aloneDelay)}; journeys + help-card ${delaySummary(bothDelay)}`,
     );
     console.log("");
     console.log(`accounts: the most journeys on one account was ${pool.mostUses()} (the limit on completed resets is 5 an account an hour)`);
@@ -261,15 +287,16 @@ async function main(): Promise<void> {
   }
 }
 
-/** Watches this process's event-loop delay from now; `stop()` says its p99 and max in ms. */
-function loopDelay(): { stop(): string } {
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  histogram.enable();
+/** An event-loop delay histogram's p99 and max, in ms. */
+function delaySummary(histogram: IntervalHistogram): string {
+  return `${(histogram.percentile(99) / 1e6).toFixed(1)} / ${(histogram.max / 1e6).toFixed(1)}`;
+}
+
+/** Phases' CPU and wall time summed. */
+function poolPhases(phases: readonly Phase[]): Phase {
   return {
-    stop: () => {
-      histogram.disable();
-      return `${(histogram.percentile(99) / 1e6).toFixed(1)} / ${(histogram.max / 1e6).toFixed(1)}`;
-    },
+    cpuMicros: phases.reduce((sum, phase) => sum + phase.cpuMicros, 0),
+    wallNs: phases.reduce((sum, phase) => sum + phase.wallNs, 0n),
   };
 }
 

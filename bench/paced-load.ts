@@ -78,3 +78,18 @@ export async function runPaced(target: Target, options: PacedOptions): Promise<P
   agent.destroy();
   return result;
 }
+
+/** Paced rounds taken together, as one round of their summed time. */
+export function poolPaced(rounds: readonly PacedResult[]): PacedResult {
+  const pooled: PacedResult = { ok: 0, errors: 0, errorSamples: [], elapsedNs: 0n, latenciesMs: [], users: 0, maxLagMs: 0 };
+  for (const round of rounds) {
+    pooled.ok += round.ok;
+    pooled.errors += round.errors;
+    pooled.errorSamples.push(...round.errorSamples.slice(0, Math.max(0, 3 - pooled.errorSamples.length)));
+    pooled.elapsedNs += round.elapsedNs;
+    pooled.latenciesMs.push(...round.latenciesMs);
+    pooled.users = Math.max(pooled.users, round.users);
+    pooled.maxLagMs = Math.max(pooled.maxLagMs, round.maxLagMs);
+  }
+  return pooled;
+}
