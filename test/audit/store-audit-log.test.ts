@@ -67,6 +67,42 @@ describe("StoreAuditLog", function () {
     assert.deepEqual((await audit.list({ email: "jane.smith@nhs.net" })).map((e) => e.type), ["step.7", "step.6", "step.5"]);
   });
 
+  it("keeps each event in a small item of its own, however long the list", async function () {
+    const audit = open(store, { globalLimit: 50, accountLimit: 10 });
+    for (let n = 0; n < 120; n++) await audit.record({ type: `step.${n}`, outcome: "info", email: "jane.smith@nhs.net", detail: "sms" });
+    assert.deepEqual((await audit.list({ limit: 3 })).map((e) => e.type), ["step.119", "step.118", "step.117"]);
+    assert.equal((await audit.list()).length, 50);
+    assert.equal((await audit.list({ email: "jane.smith@nhs.net" })).length, 10);
+    const keys = [...Array.from({ length: 50 }, (_, n) => `audit/all/${n}`), "audit/all/seq", "audit/all"];
+    const items = await store.storage.read(keys);
+    const sizes = Object.values(items).map((item) => JSON.stringify(item).length);
+    assert.equal(sizes.length, 51, "50 slots and the counter, and no list item");
+    assert.ok(Math.max(...sizes) < 300, `largest item ${Math.max(...sizes)} bytes`);
+  });
+
+  it("skips an event whose write did not complete, and lists the rest", async function () {
+    const audit = open(store);
+    await audit.record({ type: "first", outcome: "info" });
+    // A number taken from the counter whose slot was never written (the process stopped in between).
+    await store.storage.write({ "audit/all/seq": { next: 2, eTag: "*" } });
+    await audit.record({ type: "third", outcome: "info" });
+    assert.deepEqual((await audit.list()).map((e) => e.type), ["third", "first"]);
+  });
+
+  it("still lists the events an earlier version kept as one item, after the newer ones and within the limit", async function () {
+    const old = (n: number): AuditEvent => ({ type: `old.${n}`, outcome: "info", email: "jane.smith@nhs.net", at: "2026-01-01T00:00:00.000Z" });
+    await store.storage.write({
+      "audit/all": { events: [old(2), old(1), old(0)], eTag: "*" },
+      "audit/account/jane.smith@nhs.net": { events: [old(2), old(1), old(0)], eTag: "*" },
+    });
+    const audit = open(store, { globalLimit: 4, accountLimit: 3 });
+    await audit.record({ type: "new.0", outcome: "info", email: "jane.smith@nhs.net" });
+    await audit.record({ type: "new.1", outcome: "info", email: "jane.smith@nhs.net" });
+    assert.deepEqual((await audit.list()).map((e) => e.type), ["new.1", "new.0", "old.2", "old.1"]);
+    assert.deepEqual((await audit.list({ email: "jane.smith@nhs.net" })).map((e) => e.type), ["new.1", "new.0", "old.2"]);
+    assert.deepEqual((await audit.list({ limit: 1 })).map((e) => e.type), ["new.1"]);
+  });
+
   it("loses no event when several instances record at the same moment", async function () {
     const other = await openStateStore(`sqlite://${dir.file("state.sqlite")}`);
     try {
