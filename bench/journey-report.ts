@@ -16,6 +16,8 @@ export interface Phase {
   help?: PacedResult;
   /** The bot's user + system CPU over the phase, every thread, in microseconds. */
   cpuMicros: number;
+  /** This process's (the load generator's) user + system CPU over the phase, in microseconds. */
+  loadCpuMicros: number;
   /** The phase's wall time, in nanoseconds. */
   wallNs: bigint;
 }
@@ -42,6 +44,8 @@ function spread(values: readonly number[]): { p50: number; p99: number; max: num
 }
 
 const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+/** CPU seconds over a phase, and the cores that kept busy on average. */
+const cpuCell = (micros: number, wallNs: bigint): string => `${fixed(micros / 1e6, 1)} (${fixed(micros / 1e3 / Number(wallNs / 1_000_000n), 2)})`;
 const seconds = (ns: bigint): number => Number(ns) / 1e9;
 const resetsPerSecond = (round: JourneyRound): number => (round.elapsedNs > 0n ? round.completed / seconds(round.elapsedNs) : Number.NaN);
 
@@ -91,7 +95,8 @@ function printPhases(run: RunPhases): void {
       ["help-card p50 / p99 / max ms", ...phases.map((p) => helpCells(p.help, helpSpread))],
       ["help-card send lag max ms", ...phases.map((p) => helpCells(p.help, (h) => fixed(h.maxLagMs, 1)))],
       ["wall s", ...phases.map((p) => fixed(seconds(p.wallNs), 1))],
-      ["bot CPU s (cores busy)", ...phases.map((p) => `${fixed(p.cpuMicros / 1e6, 1)} (${fixed(p.cpuMicros / 1e3 / Number(p.wallNs / 1_000_000n), 2)})`)],
+      ["bot CPU s (cores busy)", ...phases.map((p) => cpuCell(p.cpuMicros, p.wallNs))],
+      ["load generator CPU s (cores busy)", ...phases.map((p) => cpuCell(p.loadCpuMicros, p.wallNs))],
     ],
   );
   for (const [name, phase] of [["journeys alone", journeysAlone], ["with help-card", both]] as const) {

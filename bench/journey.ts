@@ -102,13 +102,15 @@ async function botCpuMicros(bot: ServerProcess): Promise<number> {
   return procCpuMicros(bot.pid) ?? bot.cpuMicros();
 }
 
-/** Runs `work` and returns what it gave, with the bot's CPU and the wall time meanwhile. */
-async function measured<T extends Omit<Phase, "cpuMicros" | "wallNs">>(bot: ServerProcess, work: () => Promise<T>): Promise<T & Phase> {
+/** Runs `work` and returns what it gave, with the bot's CPU, this process's CPU and the wall time meanwhile. */
+async function measured<T extends Omit<Phase, "cpuMicros" | "loadCpuMicros" | "wallNs">>(bot: ServerProcess, work: () => Promise<T>): Promise<T & Phase> {
   const cpuBefore = await botCpuMicros(bot);
+  const loadBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await work();
   const wallNs = process.hrtime.bigint() - started;
-  return { ...result, cpuMicros: (await botCpuMicros(bot)) - cpuBefore, wallNs };
+  const load = process.cpuUsage(loadBefore);
+  return { ...result, cpuMicros: (await botCpuMicros(bot)) - cpuBefore, loadCpuMicros: load.user + load.system, wallNs };
 }
 
 function progress(name: string, journeys?: JourneyRound, help?: PacedResult): void {
@@ -296,6 +298,7 @@ function delaySummary(histogram: IntervalHistogram): string {
 function poolPhases(phases: readonly Phase[]): Phase {
   return {
     cpuMicros: phases.reduce((sum, phase) => sum + phase.cpuMicros, 0),
+    loadCpuMicros: phases.reduce((sum, phase) => sum + phase.loadCpuMicros, 0),
     wallNs: phases.reduce((sum, phase) => sum + phase.wallNs, 0n),
   };
 }
