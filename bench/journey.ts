@@ -236,18 +236,18 @@ async function main(): Promise<void> {
     }
     const journeysAlone = await measured(running, async () => ({ journeys: await runJourneys(context, pool, counter, journeyRound) }));
     progress("journeys alone", journeysAlone.journeys);
-    const aloneDelay = monitorEventLoopDelay({ resolution: 1 });
-    const bothDelay = monitorEventLoopDelay({ resolution: 1 });
+    const aloneDelay: IntervalHistogram[] = [];
+    const bothDelay: IntervalHistogram[] = [];
     const aloneRounds: (Phase & { help: PacedResult })[] = [];
     const bothRounds: (Phase & { journeys: JourneyRound; help: PacedResult })[] = [];
     for (let r = 1; r <= settings.rounds; r++) {
       const of = settings.rounds > 1 ? ` ${r}/${settings.rounds}` : "";
-      aloneDelay.enable();
+      aloneDelay.push(watchLoopDelay());
       const helpAlone = await measured(running, async () => ({ help: await runPaced(help, { ...paced, round: `alone-${r}-${context.runTag}` }) }));
-      aloneDelay.disable();
+      aloneDelay[aloneDelay.length - 1].disable();
       aloneRounds.push(helpAlone);
       progress(`help-card alone${of}`, undefined, helpAlone.help);
-      bothDelay.enable();
+      bothDelay.push(watchLoopDelay());
       const both = await measured(running, async () => {
         // The help-card turns run for as long as the journeys do, to the last one's end.
         const stop = new AbortController();
@@ -255,7 +255,7 @@ async function main(): Promise<void> {
         const journeys = await runJourneys(context, pool, counter, journeyRound).finally(() => stop.abort());
         return { journeys, help: await turns };
       });
-      bothDelay.disable();
+      bothDelay[bothDelay.length - 1].disable();
       bothRounds.push(both);
       progress(`journeys + help-card${of}`, both.journeys, both.help);
     }
@@ -273,7 +273,7 @@ async function main(): Promise<void> {
       rounds: { alone: aloneRounds.map((round) => round.help), both: bothRounds.map((round) => round.help) },
     });
     console.log(
-      `this process's own event-loop delay (the load generator: a late reply is timed late), p99 / max ms: ` +
+      `this process's own event-loop delay (the load generator: a late reply is timed late), worst round's p99 / max ms: ` +
         `help-card alone ${delaySummary(aloneDelay)}; journeys + help-card ${delaySummary(bothDelay)}`,
     );
     console.log("");
@@ -289,9 +289,17 @@ async function main(): Promise<void> {
   }
 }
 
-/** An event-loop delay histogram's p99 and max, in ms. */
-function delaySummary(histogram: IntervalHistogram): string {
-  return `${(histogram.percentile(99) / 1e6).toFixed(1)} / ${(histogram.max / 1e6).toFixed(1)}`;
+/** Watches this process's event-loop delay from now until `disable()`. */
+function watchLoopDelay(): IntervalHistogram {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  return histogram;
+}
+
+/** The worst p99 and the largest event-loop delay over some rounds' histograms, in ms. */
+function delaySummary(rounds: readonly IntervalHistogram[]): string {
+  const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+  return `${ms(Math.max(...rounds.map((h) => h.percentile(99))))} / ${ms(Math.max(...rounds.map((h) => h.max)))}`;
 }
 
 /** Phases' CPU and wall time summed. */
