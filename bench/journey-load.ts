@@ -34,6 +34,19 @@ export interface JourneyRound {
 
 const MAX_ERROR_SAMPLES = 3;
 
+/** A round with nothing in it yet. */
+function emptyRound(): JourneyRound {
+  return {
+    completed: 0,
+    failedAt: {},
+    errorSamples: [],
+    stepMs: Object.fromEntries(STEPS.map((step) => [step, []])) as unknown as Record<Step, number[]>,
+    codeWaitMs: [],
+    journeyMs: [],
+    elapsedNs: 0n,
+  };
+}
+
 /** Numbers journeys across rounds and makes each a new password none of its account's recent ones can be. */
 export class JourneyCounter {
   private count = 0;
@@ -52,15 +65,7 @@ export class JourneyCounter {
  * last journey under way has ended.
  */
 export async function runJourneys(context: JourneyContext, pool: AccountPool, counter: JourneyCounter, options: JourneyRoundOptions): Promise<JourneyRound> {
-  const round: JourneyRound = {
-    completed: 0,
-    failedAt: {},
-    errorSamples: [],
-    stepMs: Object.fromEntries(STEPS.map((step) => [step, []])) as unknown as Record<Step, number[]>,
-    codeWaitMs: [],
-    journeyMs: [],
-    elapsedNs: 0n,
-  };
+  const round = emptyRound();
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(Math.round(options.seconds * 1e9));
 
@@ -98,15 +103,7 @@ export function failures(round: JourneyRound): number {
 
 /** Rounds taken together, as one round of their summed time. */
 export function poolJourneyRounds(rounds: readonly JourneyRound[]): JourneyRound {
-  const pooled: JourneyRound = {
-    completed: 0,
-    failedAt: {},
-    errorSamples: [],
-    stepMs: Object.fromEntries(STEPS.map((step) => [step, []])) as unknown as Record<Step, number[]>,
-    codeWaitMs: [],
-    journeyMs: [],
-    elapsedNs: 0n,
-  };
+  const pooled = emptyRound();
   for (const round of rounds) {
     pooled.completed += round.completed;
     for (const [step, n] of Object.entries(round.failedAt) as [Step | "code wait", number][]) pooled.failedAt[step] = (pooled.failedAt[step] ?? 0) + n;
