@@ -64,7 +64,7 @@ export interface OfflineIndexOptions {
 }
 
 /**
- * The offline exact index (format in `format.ts`). When its compact copy fits in the memory limit (4 bytes an
+ * The offline index (format in `format.ts`). When its compact copy fits in the memory limit (4 bytes an
  * entry and a table of at most 4 MiB: about 6 MiB for the default index, 44 MiB at 10 million hashes), the first
  * lookup starts loading it in the background and, once it is in, lookups make no system call ({@link ResidentKeys}).
  * Until then, and always for a bigger corpus, lookups read the file by positioned reads served by the operating
