@@ -4,6 +4,7 @@
  */
 import type { AccountPool } from "./journey-accounts";
 import { STEPS, runJourney } from "./journey-steps";
+import { MAX_ERROR_SAMPLES } from "./load";
 import type { JourneyContext, Step } from "./journey-steps";
 
 /** How one round of journeys is bounded. */
@@ -31,8 +32,6 @@ export interface JourneyRound {
   /** From the first journey's start to the last one's end, in nanoseconds. */
   elapsedNs: bigint;
 }
-
-const MAX_ERROR_SAMPLES = 3;
 
 /** A round with nothing in it yet. */
 function emptyRound(): JourneyRound {

@@ -47,7 +47,17 @@ export interface RoundResult {
   latenciesMs: number[];
 }
 
-const MAX_ERROR_SAMPLES = 3;
+/** The most error descriptions a round or a sum of rounds keeps for the report. */
+export const MAX_ERROR_SAMPLES = 3;
+
+/** Adds a round's turns, errors (the first few described), time and latencies to `into`. */
+export function addRound(into: RoundResult, round: RoundResult): void {
+  into.ok += round.ok;
+  into.errors += round.errors;
+  into.errorSamples.push(...round.errorSamples.slice(0, Math.max(0, MAX_ERROR_SAMPLES - into.errorSamples.length)));
+  into.elapsedNs += round.elapsedNs;
+  for (const latency of round.latenciesMs) into.latenciesMs.push(latency);
+}
 
 /**
  * Runs one closed-loop round against a target: `connections` simulated users each send a turn, wait for the whole

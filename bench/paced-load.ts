@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { timedTurn } from "./load";
+import { addRound, timedTurn } from "./load";
 import type { RoundResult, Target } from "./load";
 
 /** How one paced round is bounded. */
@@ -83,11 +83,7 @@ export async function runPaced(target: Target, options: PacedOptions): Promise<P
 export function poolPaced(rounds: readonly PacedResult[]): PacedResult {
   const pooled: PacedResult = { ok: 0, errors: 0, errorSamples: [], elapsedNs: 0n, latenciesMs: [], users: 0, maxLagMs: 0 };
   for (const round of rounds) {
-    pooled.ok += round.ok;
-    pooled.errors += round.errors;
-    pooled.errorSamples.push(...round.errorSamples.slice(0, Math.max(0, 3 - pooled.errorSamples.length)));
-    pooled.elapsedNs += round.elapsedNs;
-    pooled.latenciesMs.push(...round.latenciesMs);
+    addRound(pooled, round);
     pooled.users = Math.max(pooled.users, round.users);
     pooled.maxLagMs = Math.max(pooled.maxLagMs, round.maxLagMs);
   }

@@ -1,4 +1,5 @@
 /** What one server measured over the counted rounds of `bench:turn`, and the table it is printed in. */
+import { addRound } from "./load";
 import type { RoundResult } from "./load";
 
 /** Everything measured for one server over the counted rounds. */
@@ -16,12 +17,8 @@ export interface Tally {
 export const emptyTally = (): Tally => ({ ok: 0, errors: 0, errorSamples: [], elapsedNs: 0n, cpuMicros: 0, latenciesMs: [], perRound: [] });
 
 export function add(tally: Tally, round: RoundResult, cpuMicros: number): void {
-  tally.ok += round.ok;
-  tally.errors += round.errors;
-  for (const sample of round.errorSamples) if (tally.errorSamples.length < 3) tally.errorSamples.push(sample);
-  tally.elapsedNs += round.elapsedNs;
+  addRound(tally, round);
   tally.cpuMicros += cpuMicros;
-  for (const latency of round.latenciesMs) tally.latenciesMs.push(latency);
   tally.perRound.push(turnsPerSecond(round.ok, round.elapsedNs));
 }
 
