@@ -16,6 +16,8 @@
  * Two different passwords share an 8-byte prefix with probability ~n / 2⁶⁴ per lookup (~1e-10 at 2 × 10⁹ hashes):
  * that false-positive rate is negligible, and there are no false negatives.
  */
+import os from "node:os";
+
 export const MAGIC = Buffer.from("BREACHIX", "ascii");
 /** The format version this code writes and reads. */
 export const FORMAT_VERSION = 1;
@@ -37,6 +39,12 @@ export const DATA_OFFSET = TABLE_OFFSET + TABLE_BYTES;
 export const BUCKET_SHIFT = 32 - BUCKET_BITS;
 
 const TWO_32 = 2 ** 32;
+
+/**
+ * Whether this machine stores words little-endian. The file's header and offset table are little-endian and its
+ * entries big-endian, so this says whether a typed array over them reads them as they are or after a byte swap.
+ */
+export const LITTLE_ENDIAN_MACHINE = os.endianness() === "LE";
 
 /** Writes a non-negative integer below 2⁵³ as a little-endian 64-bit value. */
 export function writeUint64(view: DataView, offset: number, value: number): void {

@@ -7,6 +7,7 @@ import {
   HEADER_BYTES,
   FORMAT_VERSION,
   HEX_VALUE,
+  LITTLE_ENDIAN_MACHINE,
   MAGIC,
   PREFIX_BYTES,
   TABLE_OFFSET,
@@ -153,14 +154,13 @@ export class OfflineBreachIndex implements BreachedPasswordChecker {
     const chunkWords = new Uint32Array(Math.min(CHECK_SLOTS, slots) * 2);
     const chunk = Buffer.from(chunkWords.buffer);
     const chunkView = new DataView(chunkWords.buffer);
-    const wordsAreLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
     let previous = 0;
     for (let first = 0; first < slots; first += CHECK_SLOTS) {
       const count = Math.min(CHECK_SLOTS, slots - first);
       if (fs.readSync(fd, chunk, 0, count * 8, TABLE_OFFSET + first * 8) !== count * 8) throw corrupt("short read of the offset table");
       if (first === 0 && readUint64(chunkView, 0) !== 0) throw corrupt("offset table does not cover the entries");
       for (let i = 0; i < count; i++) {
-        const start = wordsAreLittleEndian ? chunkWords[2 * i] + chunkWords[2 * i + 1] * TWO_32 : readUint64(chunkView, i * 8);
+        const start = LITTLE_ENDIAN_MACHINE ? chunkWords[2 * i] + chunkWords[2 * i + 1] * TWO_32 : readUint64(chunkView, i * 8);
         if (start < previous || start > entries) throw corrupt(`offset table slot ${first + i} is out of order`);
         previous = start;
         const slot = first + i;

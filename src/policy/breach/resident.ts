@@ -1,5 +1,8 @@
 import fs from "node:fs";
-import { DATA_OFFSET, PREFIX_BYTES } from "./format";
+import { promisify } from "node:util";
+import { DATA_OFFSET, LITTLE_ENDIAN_MACHINE, PREFIX_BYTES } from "./format";
+
+const read = promisify(fs.read);
 
 /**
  * A compact in-memory copy of an offline index's entries, so that a lookup makes no system call: for each entry,
@@ -58,12 +61,6 @@ export function residentBytes(entries: number): number {
   return (entries + 2 ** slotBits(entries) + 1) * 4;
 }
 
-function readChunk(fd: number, buffer: Buffer, bytes: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    fs.read(fd, buffer, 0, bytes, position, (error, read) => (error ? reject(error) : resolve(read)));
-  });
-}
-
 /**
  * Reads an index's `entries` from `fd` a chunk at a time (on the thread pool, converting each chunk between other
  * work) into a {@link ResidentKeys}. Rejects if the file is short or its entries are not strictly ascending (a
@@ -79,16 +76,15 @@ export async function loadResidentKeys(fd: number, entries: number, stopped: () 
   // by Buffer's native swap, several times faster than reading each word with readUInt32BE.
   const words = new Uint32Array((CHUNK_ENTRIES * PREFIX_BYTES) / 4);
   const buffer = Buffer.from(words.buffer);
-  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   let slot = 0;
   let previousHi = -1;
   let previousLo = -1;
   for (let first = 0; first < entries; first += CHUNK_ENTRIES) {
     const count = Math.min(CHUNK_ENTRIES, entries - first);
-    const read = await readChunk(fd, buffer, count * PREFIX_BYTES, DATA_OFFSET + first * PREFIX_BYTES);
+    const { bytesRead } = await read(fd, buffer, 0, count * PREFIX_BYTES, DATA_OFFSET + first * PREFIX_BYTES);
     if (stopped()) return undefined;
-    if (read !== count * PREFIX_BYTES) throw new Error("short read (file changed?)");
-    if (littleEndian) buffer.subarray(0, read).swap32();
+    if (bytesRead !== count * PREFIX_BYTES) throw new Error("short read (file changed?)");
+    if (LITTLE_ENDIAN_MACHINE) buffer.subarray(0, bytesRead).swap32();
     for (let i = 0; i < count; i++) {
       const hi = words[2 * i];
       const lo = words[2 * i + 1];
