@@ -57,15 +57,24 @@ async function botCpuMicros(bot: ServerProcess): Promise<number> {
   return procCpuMicros(bot.pid) ?? bot.cpuMicros();
 }
 
-/** Runs `work` and returns what it gave, with the bot's CPU, this process's CPU and the wall time meanwhile. */
-async function measured<T extends Omit<Phase, "cpuMicros" | "loadCpuMicros" | "wallNs">>(bot: ServerProcess, work: () => Promise<T>): Promise<T & Phase> {
+/** A measured phase, with this process's event-loop delay over it. */
+type Measured = Phase & { loopDelay: IntervalHistogram };
+
+/**
+ * Runs `work` and returns what it gave, with the bot's CPU, this process's CPU and event-loop delay, and the wall
+ * time meanwhile.
+ */
+async function measured<T extends Omit<Phase, "cpuMicros" | "loadCpuMicros" | "wallNs">>(bot: ServerProcess, work: () => Promise<T>): Promise<T & Measured> {
   const cpuBefore = await botCpuMicros(bot);
   const loadBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const started = process.hrtime.bigint();
   const result = await work();
   const wallNs = process.hrtime.bigint() - started;
+  loopDelay.disable();
   const load = process.cpuUsage(loadBefore);
-  return { ...result, cpuMicros: (await botCpuMicros(bot)) - cpuBefore, loadCpuMicros: load.user + load.system, wallNs };
+  return { ...result, cpuMicros: (await botCpuMicros(bot)) - cpuBefore, loadCpuMicros: load.user + load.system, wallNs, loopDelay };
 }
 
 function progress(name: string, journeys?: JourneyRound, help?: PacedResult): void {
@@ -191,18 +200,13 @@ async function main(): Promise<void> {
     }
     const journeysAlone = await measured(running, async () => ({ journeys: await runJourneys(context, pool, counter, journeyRound) }));
     progress("journeys alone", journeysAlone.journeys);
-    const aloneDelay: IntervalHistogram[] = [];
-    const bothDelay: IntervalHistogram[] = [];
-    const aloneRounds: (Phase & { help: PacedResult })[] = [];
-    const bothRounds: (Phase & { journeys: JourneyRound; help: PacedResult })[] = [];
+    const aloneRounds: (Measured & { help: PacedResult })[] = [];
+    const bothRounds: (Measured & { journeys: JourneyRound; help: PacedResult })[] = [];
     for (let r = 1; r <= settings.rounds; r++) {
       const of = settings.rounds > 1 ? ` ${r}/${settings.rounds}` : "";
-      aloneDelay.push(watchLoopDelay());
       const helpAlone = await measured(running, async () => ({ help: await runPaced(help, { ...paced, round: `alone-${r}-${context.runTag}` }) }));
-      aloneDelay[aloneDelay.length - 1].disable();
       aloneRounds.push(helpAlone);
       progress(`help-card alone${of}`, undefined, helpAlone.help);
-      bothDelay.push(watchLoopDelay());
       const both = await measured(running, async () => {
         // The help-card turns run for as long as the journeys do, to the last one's end.
         const stop = new AbortController();
@@ -210,7 +214,6 @@ async function main(): Promise<void> {
         const journeys = await runJourneys(context, pool, counter, journeyRound).finally(() => stop.abort());
         return { journeys, help: await turns };
       });
-      bothDelay[bothDelay.length - 1].disable();
       bothRounds.push(both);
       progress(`journeys + help-card${of}`, both.journeys, both.help);
     }
@@ -229,7 +232,7 @@ async function main(): Promise<void> {
     });
     console.log(
       `this process's own event-loop delay (the load generator: a late reply is timed late), worst round's p99 / max ms: ` +
-        `help-card alone ${delaySummary(aloneDelay)}; journeys + help-card ${delaySummary(bothDelay)}`,
+        `help-card alone ${delaySummary(aloneRounds)}; journeys + help-card ${delaySummary(bothRounds)}`,
     );
     console.log("");
     console.log(`accounts: the most journeys on one account was ${pool.mostUses()} (the limit on completed resets is 5 an account an hour)`);
@@ -244,17 +247,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** Watches this process's event-loop delay from now until `disable()`. */
-function watchLoopDelay(): IntervalHistogram {
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  histogram.enable();
-  return histogram;
-}
-
-/** The worst p99 and the largest event-loop delay over some rounds' histograms, in ms. */
-function delaySummary(rounds: readonly IntervalHistogram[]): string {
+/** The worst p99 and the largest of this process's event-loop delay over some rounds, in ms. */
+function delaySummary(rounds: readonly Measured[]): string {
   const ms = (ns: number): string => (ns / 1e6).toFixed(1);
-  return `${ms(Math.max(...rounds.map((h) => h.percentile(99))))} / ${ms(Math.max(...rounds.map((h) => h.max)))}`;
+  return `${ms(Math.max(...rounds.map((r) => r.loopDelay.percentile(99))))} / ${ms(Math.max(...rounds.map((r) => r.loopDelay.max)))}`;
 }
 
 /** Phases' CPU and wall time summed. */
