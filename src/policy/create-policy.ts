@@ -1,4 +1,4 @@
-import { CombinedBreachChecker, DEFAULT_BREACH_MEMORY_MB, HibpRangeChecker, OfflineBreachIndex, openDefaultIndex } from "./breach";
+import { CombinedBreachChecker, HibpRangeChecker, OfflineBreachIndex, openDefaultIndex } from "./breach";
 import type { BreachedPasswordChecker } from "./breach";
 import { CommonPasswordDetector, LazyCommonPasswordDetector, ensureBannedTerms } from "./common";
 import { PasswordHasher, DEFAULT_SCRYPT_COST } from "./password-hasher";
@@ -14,7 +14,7 @@ export interface PolicySettings {
   breachSource: BreachSource;
   /** An index file to use instead of the default one (built at install from pinned npm packages). */
   breachIndexFile?: string;
-  /** The most memory the offline index is held in (MiB; default {@link DEFAULT_BREACH_MEMORY_MB}); 0 keeps it on disk. */
+  /** The most memory the offline index is held in (MiB; unset, the index's default `DEFAULT_BREACH_MEMORY_MB`); 0 keeps it on disk. */
   breachMemoryMb?: number;
   hibpUrl?: string;
   hibpTimeoutMs?: number;
@@ -42,7 +42,9 @@ export async function createPasswordPolicy(settings: PolicySettings): Promise<Po
   const hasher = new PasswordHasher({ ...DEFAULT_SCRYPT_COST, log2N: settings.scryptLog2N ?? DEFAULT_SCRYPT_COST.log2N });
   const checkers: BreachedPasswordChecker[] = [];
   if (settings.breachSource === "offline" || settings.breachSource === "both") {
-    const options = { memoryLimitBytes: (settings.breachMemoryMb ?? DEFAULT_BREACH_MEMORY_MB) * 2 ** 20, logger: settings.logger };
+    // Unset, the index's own default applies.
+    const memoryLimitBytes = settings.breachMemoryMb === undefined ? undefined : settings.breachMemoryMb * 2 ** 20;
+    const options = { memoryLimitBytes, logger: settings.logger };
     checkers.push(
       settings.breachIndexFile ? OfflineBreachIndex.open(settings.breachIndexFile, options) : await openDefaultIndex(settings.root, options),
     );
