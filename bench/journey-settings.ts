@@ -1,6 +1,7 @@
 /**
  * `bench:journey`'s settings, read from the environment (each is described in `bench/journey.ts`).
  */
+import path from "node:path";
 import { MAX_ACCOUNTS } from "./journey-accounts";
 
 /** The run's settings, read from the environment. */
@@ -17,6 +18,7 @@ export interface Settings {
   stateUrl?: string;
   timeoutMs: number;
   logLevel: string;
+  cpuProfDir?: string;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
@@ -44,6 +46,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     stateUrl,
     timeoutMs: Math.floor(number("BENCH_TIMEOUT_MS", 30_000, 100, 300_000)),
     logLevel: env.BENCH_LOG_LEVEL?.trim() || "silent",
+    cpuProfDir: env.BENCH_CPU_PROF?.trim() ? path.resolve(env.BENCH_CPU_PROF.trim()) : undefined,
   };
   if (settings.accounts < settings.concurrency) throw new Error("BENCH_JOURNEY_ACCOUNTS must be at least BENCH_JOURNEY_CONCURRENCY");
   return settings;

@@ -24,6 +24,9 @@
  *   where the bot hashes the fixture itself at start, or a Redis on 127.0.0.1)
  * - `BENCH_TIMEOUT_MS` (30000) — a turn, or a wait for a code, longer than this fails its journey
  * - `BENCH_LOG_LEVEL` (silent) — the bot's log level; logs are formatted and discarded
+ * - `BENCH_CPU_PROF` — a directory: V8's CPU profiler runs in the bot during each round of journeys + help-card and
+ *   writes `bot-with-resets-<round>.cpuprofile` there (`BENCH_CPU_PROF_INTERVAL_US` samples more often than V8's
+ *   1 ms; summarise with `npx tsx bench/profile-summary.ts <file>`)
  */
 import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
@@ -172,6 +175,10 @@ async function main(): Promise<void> {
       `phases: warm-up ${settings.warmupSeconds} s (both), then ${settings.seconds} s each: journeys alone, ` +
         `then ${settings.rounds} round${settings.rounds === 1 ? "" : "s"} of help-card alone and both, alternating`,
     );
+    if (settings.cpuProfDir) {
+      fs.mkdirSync(settings.cpuProfDir, { recursive: true });
+      console.log(`profiling: the bot, in each round of journeys + help-card, into ${settings.cpuProfDir}`);
+    }
     console.log("");
 
     const context: JourneyContext = {
@@ -207,6 +214,7 @@ async function main(): Promise<void> {
       const helpAlone = await measured(running, async () => ({ help: await runPaced(help, { ...paced, round: `alone-${r}-${context.runTag}` }) }));
       aloneRounds.push(helpAlone);
       progress(`help-card alone${of}`, undefined, helpAlone.help);
+      if (settings.cpuProfDir) await running.profile("start");
       const both = await measured(running, async () => {
         // The help-card turns run for as long as the journeys do, to the last one's end.
         const stop = new AbortController();
@@ -214,6 +222,7 @@ async function main(): Promise<void> {
         const journeys = await runJourneys(context, pool, counter, journeyRound).finally(() => stop.abort());
         return { journeys, help: await turns };
       });
+      if (settings.cpuProfDir) await running.profile("stop", path.join(settings.cpuProfDir, `bot-with-resets-${r}.cpuprofile`));
       bothRounds.push(both);
       progress(`journeys + help-card${of}`, both.journeys, both.help);
     }
