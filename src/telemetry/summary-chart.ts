@@ -34,7 +34,10 @@ const FONT_FILES = ["400Regular/AtkinsonHyperlegible_400Regular.ttf", "700Bold/A
 );
 
 const PLOT = { left: 36, right: 470, top: 40, bottom: 182 } as const;
-const SHORT_DATE = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short" });
+/** Made on first use: the UK time zone's data costs start-up time that a start need not pay. */
+let shortDate: Intl.DateTimeFormat | undefined;
+const shortDateFormat = (): Intl.DateTimeFormat =>
+  (shortDate ??= new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short" }));
 
 /**
  * The chart as SVG: resets completed each hour as bars, help requests each hour as a line with dots, on one scale,
@@ -78,7 +81,7 @@ export function summaryChartSvg(hours: readonly SummaryHour[]): string {
     text(x, PLOT.bottom + 21, ukHourLabel(at), `text-anchor="middle"`);
     // The first label's date only when it cannot run into midnight's.
     const dated = at === midnight?.at || (i === labelled[0].i && (midnight === undefined || (midnight.i - i) * slot >= 100));
-    if (dated) text(x, PLOT.bottom + 42, SHORT_DATE.format(at).replace(",", ""), `text-anchor="middle" font-weight="700"`);
+    if (dated) text(x, PLOT.bottom + 42, shortDateFormat().format(at).replace(",", ""), `text-anchor="middle" font-weight="700"`);
   }
   // The legend, and what the numbers count.
   parts.push(`<rect x="4" y="9" width="14" height="14" fill="${c.resets}"/>`);
