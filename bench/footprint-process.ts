@@ -22,8 +22,14 @@ export interface ServerSpec {
 export interface StartFigures {
   /** Milliseconds from spawn to the first 200 from `/healthz`. */
   healthyMs: number;
-  /** VmRSS in MiB after `idleMs` of idling once healthy. */
+  /** VmRSS in MiB after `idleMs` of idling once quiet. */
   rssMb: number;
+  /**
+   * VmRSS in MiB once settled: read again a while later (`settleMs`), after V8's memory reducer has given back the
+   * young generation's spare room (up to 32 MB, which a process still holds or not a few seconds after going quiet,
+   * by chance of timing).
+   */
+  settledMb: number;
 }
 
 /** A running server with its base URL. */
@@ -147,19 +153,35 @@ async function quiet(pid: number): Promise<void> {
   }
 }
 
+/** A server started and read once at rest, still running so that it can be read again once settled. */
+export interface MeasuredStart {
+  figures: Omit<StartFigures, "settledMb">;
+  /** When the first RSS was read (performance.now()). */
+  readAt: number;
+  /** Reads VmRSS again, in MiB. */
+  rssNow(): number;
+  stop(): Promise<void>;
+}
+
 /**
- * Starts a server, waits until it is healthy and then quiet (its start-up work done), lets it idle for `idleMs`, reads
- * its RSS and stops it.
+ * Starts a server, waits until it is healthy and then quiet (its start-up work done), lets it idle for `idleMs` and
+ * reads its RSS; the server keeps running (see {@link MeasuredStart}) and is stopped if anything fails.
  */
-export async function measureStart(spec: ServerSpec, idleMs: number): Promise<StartFigures> {
+export async function measureStart(spec: ServerSpec, idleMs: number): Promise<MeasuredStart> {
   const server = await startServer(spec);
   try {
-    if (server.child.pid !== undefined) await quiet(server.child.pid);
-    await sleep(idleMs);
     const pid = server.child.pid;
     if (pid === undefined) throw new Error("the server has no process id");
-    return { healthyMs: server.healthyMs, rssMb: residentMb(pid) };
-  } finally {
+    await quiet(pid);
+    await sleep(idleMs);
+    return {
+      figures: { healthyMs: server.healthyMs, rssMb: residentMb(pid) },
+      readAt: performance.now(),
+      rssNow: () => residentMb(pid),
+      stop: () => stopServer(server.child),
+    };
+  } catch (err) {
     await stopServer(server.child);
+    throw err;
   }
 }
