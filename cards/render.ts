@@ -2,7 +2,7 @@ import { CardFactory } from "botbuilder";
 import type { Attachment } from "botbuilder";
 import type * as Templating from "adaptivecards-templating";
 import type { Template } from "adaptivecards-templating";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { parseUkPhoneNumber } from "../src/uk-phone-parser";
 import { Verb } from "./verbs";
 import type {
   WelcomeCardData,
@@ -239,6 +239,6 @@ export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => rend
 
 /** `tel:` and `mailto:` links for the helpdesk's phone and email, so a person on a phone can tap them. */
 export function contactLinks({ phone, email }: { phone: string; email: string }): { phoneHref: string; emailHref: string } {
-  const uk = parsePhoneNumberFromString(phone, "GB");
+  const uk = parseUkPhoneNumber(phone);
   return { phoneHref: `tel:${uk?.isValid() ? uk.number : phone.replace(/[^\d+]/g, "")}`, emailHref: `mailto:${encodeURI(email)}` };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { ProfileDetails } from "../src/directory/account";
 import { characterCount } from "../src/policy";
+import { parseUkPhoneNumber } from "../src/uk-phone-parser";
 
 /** Shortest and longest account secret, in characters. */
 export const SECRET_LENGTH = { min: 6, max: 64 } as const;
@@ -67,7 +67,7 @@ const workPhone = z
   .transform((text) => (text ?? "").trim())
   .superRefine((text, ctx) => {
     if (text === "") return;
-    const parsed = text.length <= 40 && PHONE_TYPED.test(text) ? parsePhoneNumberFromString(text, "GB") : undefined;
+    const parsed = text.length <= 40 && PHONE_TYPED.test(text) ? parseUkPhoneNumber(text) : undefined;
     if (parsed?.countryCallingCode !== "44" || !parsed.isValid()) ctx.addIssue({ code: z.ZodIssueCode.custom, message: BAD_PHONE });
   });
 

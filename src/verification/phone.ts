@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { parseUkPhoneNumber } from "../uk-phone-parser";
 import type { KeyedHash } from "./claim-store";
 
 /** What a person may type around the digits: spaces, dashes, brackets, dots, slashes and a leading `+`. */
@@ -28,7 +28,7 @@ export function normaliseUkMobile(input: string): string | undefined {
   // Refuse letters and other text up front: libphonenumber would otherwise pick digits out of free text, or
   // read letters as a keypad number.
   if (!TYPED.test(trimmed)) return undefined;
-  const parsed = parsePhoneNumberFromString(trimmed, "GB");
+  const parsed = parseUkPhoneNumber(trimmed);
   const e164 = parsed?.countryCallingCode === "44" ? parsed.number : undefined;
   return e164 !== undefined && UK_MOBILE_E164.test(e164) ? e164 : undefined;
 }

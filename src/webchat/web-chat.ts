@@ -9,7 +9,7 @@ import { webChatPages } from "./web-routes";
 /** What the web chat needs: where its Direct Line is, how to get a token, and the limits. */
 export interface WebChatOptions {
   helpdeskPhone: string;
-  helpdeskPhoneHref: string;
+  helpdeskPhoneHref: () => string;
   /** The Direct Line domain the page's client uses, for a request (the local one follows the page's own address). */
   domainFor: (req: Request) => string;
   /** A conversation token for a new visitor. */

@@ -45,7 +45,8 @@ export interface WebChatPages {
  * Direct Line domain for a request (the local one follows the address the page was opened at).
  */
 export function webChatPages(options: ChatPageOptions & { domainFor: (req: Request) => string }): WebChatPages {
-  const html = chatPageHtml(options);
+  // Made when first asked for, not at start (see ChatPageOptions.helpdeskPhoneHref).
+  let html: string | undefined;
   const bundle = webChatBundlePath();
   const sendText = (res: Response, type: string, body: string, cache: string): void => {
     res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "cache-control": cache, "x-content-type-options": "nosniff" });
@@ -54,7 +55,7 @@ export function webChatPages(options: ChatPageOptions & { domainFor: (req: Reque
   return {
     page: (req, res) => {
       pageHeaders(res, directLineOrigins(options.domainFor(req)));
-      sendText(res, "text/html", html, "no-cache");
+      sendText(res, "text/html", (html ??= chatPageHtml(options)), "no-cache");
     },
     css: (_req, res) => sendText(res, "text/css", CHAT_PAGE_CSS, "public, max-age=3600"),
     script: (_req, res) => sendText(res, "text/javascript", CHAT_PAGE_SCRIPT, "public, max-age=3600"),

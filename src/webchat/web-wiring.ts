@@ -37,7 +37,7 @@ export function createWebChannel(config: Config, deps: WebChannelDependencies): 
   if (!secret && !localDirectLine) return {};
   const webChat = createWebChat({
     helpdeskPhone: config.HELPDESK_PHONE,
-    helpdeskPhoneHref: contactLinks({ phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL }).phoneHref,
+    helpdeskPhoneHref: () => contactLinks({ phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL }).phoneHref,
     // The local Direct Line is reached at whatever address the page was opened at (localhost or 127.0.0.1).
     domainFor: (req) => (secret ? config.DIRECTLINE_DOMAIN : `http://${req.headers.host ?? "127.0.0.1"}${DIRECT_LINE_PATH}`),
     issue: async () => {
