@@ -99,6 +99,28 @@ describe("SQLite state file", function () {
     }
   });
 
+  it("lets other people's turns run between one turn's statements", async function () {
+    const store = await openStateStore(`sqlite://${file}`);
+    const keyv = store.keyv("interleave");
+    const order: string[] = [];
+    try {
+      // One turn's three statements in a row, and another piece of work that arrives meanwhile.
+      const turn = (async () => {
+        for (const step of ["a", "b", "c"]) {
+          await keyv.set(step, step);
+          order.push(step);
+        }
+      })();
+      setImmediate(() => order.push("other turn"));
+      await turn;
+      const other = order.indexOf("other turn");
+      assert.ok(other >= 0 && other < order.indexOf("c"), `the other turn waited for all three: ${order.join(", ")}`);
+      assert.deepEqual(await Promise.all(["a", "b", "c"].map((step) => keyv.get(step))), ["a", "b", "c"]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("fails to open, clearly, when the file cannot be created", async function () {
     const plainFile = path.join(folder, "plain-file");
     writeFileSync(plainFile, "");
