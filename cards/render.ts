@@ -239,6 +239,11 @@ export const handoffOfferCard = (data: HandoffOfferCardData): Attachment => rend
 
 /** `tel:` and `mailto:` links for the helpdesk's phone and email, so a person on a phone can tap them. */
 export function contactLinks({ phone, email }: { phone: string; email: string }): { phoneHref: string; emailHref: string } {
+  return { phoneHref: phoneHref(phone), emailHref: `mailto:${encodeURI(email)}` };
+}
+
+/** A `tel:` link for a phone number as written: E.164 when it reads as a valid UK number, else its digits. */
+export function phoneHref(phone: string): string {
   const uk = parseUkPhoneNumber(phone);
-  return { phoneHref: `tel:${uk?.isValid() ? uk.number : phone.replace(/[^\d+]/g, "")}`, emailHref: `mailto:${encodeURI(email)}` };
+  return `tel:${uk?.isValid() ? uk.number : phone.replace(/[^\d+]/g, "")}`;
 }

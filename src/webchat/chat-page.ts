@@ -1,10 +1,9 @@
+import { phoneHref } from "../../cards/render";
 import { WEB_JOIN_EVENT } from "./web-channel";
 
 /** What the page shows besides the chat: the helpdesk's phone, for anyone who cannot use the chat. */
 export interface ChatPageOptions {
   helpdeskPhone: string;
-  /** The phone's `tel:` link, made when the page is first served (reading the number loads the phone library). */
-  helpdeskPhoneHref: () => string;
 }
 
 const escapeHtml = (text: string): string =>
@@ -34,7 +33,7 @@ export function chatPageHtml(options: ChatPageOptions): string {
   <div class="intro">
     <h1>Get back into your NHSmail account</h1>
     <p>Reset a forgotten or expired password, get help with your first login, or talk to the helpdesk, without signing in to Teams.</p>
-    <p>Can't use the chat? Call the helpdesk on <a href="${escapeHtml(options.helpdeskPhoneHref())}">${phone}</a>.</p>
+    <p>Can't use the chat? Call the helpdesk on <a href="${escapeHtml(phoneHref(options.helpdeskPhone))}">${phone}</a>.</p>
   </div>
   <section id="chat" class="chat" aria-label="Chat with the NHSmail helpdesk" tabindex="-1">
     <p class="loading" role="status">Starting the chat…</p>

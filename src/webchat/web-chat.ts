@@ -9,7 +9,6 @@ import { webChatPages } from "./web-routes";
 /** What the web chat needs: where its Direct Line is, how to get a token, and the limits. */
 export interface WebChatOptions {
   helpdeskPhone: string;
-  helpdeskPhoneHref: () => string;
   /** The Direct Line domain the page's client uses, for a request (the local one follows the page's own address). */
   domainFor: (req: Request) => string;
   /** A conversation token for a new visitor. */
@@ -28,7 +27,7 @@ export interface WebChatOptions {
 export function createWebChat(options: WebChatOptions): { mount(routes: RouteTable): void } {
   return {
     mount(routes) {
-      const pages = webChatPages({ helpdeskPhone: options.helpdeskPhone, helpdeskPhoneHref: options.helpdeskPhoneHref, domainFor: options.domainFor });
+      const pages = webChatPages({ helpdeskPhone: options.helpdeskPhone, domainFor: options.domainFor });
       const get = (path: string, handler: (req: Request, res: Response) => void): void =>
         routes.get(path, (req, res) => Promise.resolve(handler(req, res)));
       get("/chat", pages.page);

@@ -45,7 +45,7 @@ export interface WebChatPages {
  * Direct Line domain for a request (the local one follows the address the page was opened at).
  */
 export function webChatPages(options: ChatPageOptions & { domainFor: (req: Request) => string }): WebChatPages {
-  // Made when first asked for, not at start (see ChatPageOptions.helpdeskPhoneHref).
+  // Made when first asked for, not at start: reading the helpdesk's number loads the phone library.
   let html: string | undefined;
   const bundle = webChatBundlePath();
   const sendText = (res: Response, type: string, body: string, cache: string): void => {

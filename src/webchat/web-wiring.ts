@@ -1,6 +1,5 @@
 import type { Config } from "../config";
 import type { Logger } from "../logger";
-import { contactLinks } from "../../cards/render";
 import { DIRECT_LINE_PATH, LocalDirectLine } from "./direct-line";
 import { generateDirectLineToken, newWebUserId } from "./direct-line-tokens";
 import { createWebChat } from "./web-chat";
@@ -37,7 +36,6 @@ export function createWebChannel(config: Config, deps: WebChannelDependencies): 
   if (!secret && !localDirectLine) return {};
   const webChat = createWebChat({
     helpdeskPhone: config.HELPDESK_PHONE,
-    helpdeskPhoneHref: () => contactLinks({ phone: config.HELPDESK_PHONE, email: config.HELPDESK_EMAIL }).phoneHref,
     // The local Direct Line is reached at whatever address the page was opened at (localhost or 127.0.0.1).
     domainFor: (req) => (secret ? config.DIRECTLINE_DOMAIN : `http://${req.headers.host ?? "127.0.0.1"}${DIRECT_LINE_PATH}`),
     issue: async () => {
