@@ -6,6 +6,11 @@ export function ukDate(at: Date | string): string {
   return new Date(at).toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: UK }).replace(",", "");
 }
 
+/** A short date, as a chart's axis shows it: "Mon 7 Dec". */
+export function ukShortDate(at: Date | string): string {
+  return new Date(at).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: UK }).replace(",", "");
+}
+
 /** A time of day: "2:35pm", "12:05pm". */
 export function ukTime(at: Date | string): string {
   return new Date(at).toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hourCycle: "h12", timeZone: UK }).replace(/\s/g, "");

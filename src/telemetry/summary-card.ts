@@ -27,9 +27,6 @@ const METHOD_WORDS: Readonly<Record<string, string>> = {
   secret: "Account secret",
 };
 
-/** Made on first use: a locale's number format loads ICU's locale data (about 20 ms), which a start need not pay. */
-let numberFormat: Intl.NumberFormat | undefined;
-
 /** The summary's card: its numbers in words, and the chart drawn. */
 export async function summaryCard(summary: DailySummary): Promise<Attachment> {
   return dailySummaryCard(summaryCardData(summary, await renderSummaryChart(summary.hourly)));
@@ -78,7 +75,7 @@ export function chartAltText(summary: DailySummary): string {
 }
 
 function count(value: number): string {
-  return (numberFormat ??= new Intl.NumberFormat("en-GB")).format(value);
+  return value.toLocaleString("en-GB");
 }
 
 /** A wait in whole minutes, in words: "under a minute", "1 minute", "12 minutes". */

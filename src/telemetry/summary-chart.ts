@@ -2,6 +2,7 @@ import path from "node:path";
 import type * as Resvg from "@resvg/resvg-js";
 import type { SummaryHour } from "./daily-summary";
 import { ukHour, ukHourLabel } from "./uk-clock";
+import { ukShortDate } from "../uk-time";
 
 /**
  * The chart's colours on its white background (WCAG 2.2 AA): text 4.5:1 or more, the bars and the line 3:1 or more.
@@ -34,10 +35,6 @@ const FONT_FILES = ["400Regular/AtkinsonHyperlegible_400Regular.ttf", "700Bold/A
 );
 
 const PLOT = { left: 36, right: 470, top: 40, bottom: 182 } as const;
-/** Made on first use: the UK time zone's data costs start-up time that a start need not pay. */
-let shortDate: Intl.DateTimeFormat | undefined;
-const shortDateFormat = (): Intl.DateTimeFormat =>
-  (shortDate ??= new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short" }));
 
 /**
  * The chart as SVG: resets completed each hour as bars, help requests each hour as a line with dots, on one scale,
@@ -81,7 +78,7 @@ export function summaryChartSvg(hours: readonly SummaryHour[]): string {
     text(x, PLOT.bottom + 21, ukHourLabel(at), `text-anchor="middle"`);
     // The first label's date only when it cannot run into midnight's.
     const dated = at === midnight?.at || (i === labelled[0].i && (midnight === undefined || (midnight.i - i) * slot >= 100));
-    if (dated) text(x, PLOT.bottom + 42, shortDateFormat().format(at).replace(",", ""), `text-anchor="middle" font-weight="700"`);
+    if (dated) text(x, PLOT.bottom + 42, ukShortDate(at), `text-anchor="middle" font-weight="700"`);
   }
   // The legend, and what the numbers count.
   parts.push(`<rect x="4" y="9" width="14" height="14" fill="${c.resets}"/>`);
