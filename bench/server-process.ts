@@ -64,12 +64,16 @@ class Profiler {
 
   async start(): Promise<void> {
     if (this.session) return;
+    // Finer than V8's default 1 ms when asked, so that a few-millisecond stretch of work shows in the profile.
+    const raw = process.env.BENCH_CPU_PROF_INTERVAL_US?.trim();
+    const interval = raw ? Number(raw) : undefined;
+    if (interval !== undefined && (!Number.isInteger(interval) || interval < 1)) {
+      throw new Error(`BENCH_CPU_PROF_INTERVAL_US must be a whole number of microseconds (got "${raw}")`);
+    }
     this.session = new Session();
     this.session.connect();
     await this.session.post("Profiler.enable");
-    // Finer than V8's default 1 ms when asked, so that a few-millisecond stretch of work shows in the profile.
-    const interval = Number(process.env.BENCH_CPU_PROF_INTERVAL_US);
-    if (Number.isInteger(interval) && interval > 0) await this.session.post("Profiler.setSamplingInterval", { interval });
+    if (interval !== undefined) await this.session.post("Profiler.setSamplingInterval", { interval });
     await this.session.post("Profiler.start");
   }
 
